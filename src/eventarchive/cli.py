@@ -1,0 +1,257 @@
+"""The command line: load config ► call the library ► map errors to exit codes.
+
+Exit codes: 0 success; 1 partial (some input could not be read, the rest was saved);
+2 usage or config error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from . import __version__
+from . import config as config_module
+from .errors import ConfigError, EventArchiveError, ImportFormatError
+from .importers import READERS
+from .options import event_option, json_option, path_argument, quiet_option
+from .store import Store
+
+PROBLEMS_SHOWN = 20
+
+
+class State:
+    def __init__(self, config_path: Path | None, db: Path | None):
+        self.config_path = config_path
+        self.db = db
+        self._config = None
+
+    @property
+    def config(self) -> config_module.Config:
+        if self._config is None:
+            self._config = config_module.load(self.config_path, self.db)
+        return self._config
+
+    def store(self) -> Store:
+        return Store.open(self.config.database)
+
+
+class Main(click.Group):
+    """Turns the library's typed errors into one line on stderr and the documented exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, ImportFormatError) as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(2)
+        except EventArchiveError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=Main)
+@click.version_option(__version__, prog_name="eventarchive")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), metavar="PATH",
+              help=f"Config file [default: {config_module.DEFAULT_PATH}].")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="Archive database; overrides the config's `database`.")
+@click.pass_context
+def cli(ctx, config_path, db):
+    """Keep the whole record of an event in one SQLite archive, served by Datasette.
+
+    \b
+    Example:
+        eventarchive import twitter-archive twitter-2022.zip --event coproduction-2011
+        eventarchive serve
+    """
+    ctx.obj = State(config_path, db)
+
+
+def _state() -> State:
+    return click.get_current_context().obj
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing config file.")
+def init(force):
+    """Write a starter config file with comments.
+
+    \b
+    Example:
+        eventarchive init
+        eventarchive --config events/2011.toml init
+    """
+    path = _state().config_path or config_module.DEFAULT_PATH
+    if path.exists() and not force:
+        raise ConfigError(f"{path}: already exists; edit it, or pass --force to start again")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(resources.files("eventarchive").joinpath("starter.toml").read_text("utf-8"),
+                    encoding="utf-8")
+    click.echo(f"Wrote {path}: set your event's name, dates, hashtags and accounts there.")
+
+
+@cli.command(name="import")
+@click.argument("kind", type=click.Choice(sorted(READERS)), metavar="KIND")
+@path_argument()
+@event_option
+@click.option("--match", is_flag=True,
+              help="Keep only items matching the event's hashtags, keywords, accounts and times.")
+@quiet_option
+def import_(kind, path, event_slug, match, quiet):
+    """Import a file you already have. KIND: twitter-archive, twarc or tags-csv.
+
+    PATH is a Twitter account-archive zip, its unzipped folder or a tweets.js (twitter-archive);
+    a JSONL file from twarc or twarc2 (twarc); or a TAGS Archive sheet saved as CSV (tags-csv).
+    Running the same import again adds nothing.
+
+    \b
+    Example:
+        eventarchive import twitter-archive twitter-2022.zip --event coproduction-2011
+        eventarchive --db data/archive.db import twarc lambethcoop.jsonl --event coproduction-2011
+    """
+    from .run import import_file
+
+    state = _state()
+    if not event_slug:
+        raise ConfigError("--event SLUG is required: which event these posts belong to "
+                          "(e.g. --event coproduction-2011)")
+    if not config_module.SLUG.match(event_slug):
+        raise ConfigError(f"--event {event_slug}: expected lower-case letters, digits, - or _")
+    cfg = state.config
+    event = cfg.event(event_slug)
+    configured = event is not None
+    if event is None:
+        if match:
+            raise ConfigError(f"--match needs event {event_slug!r} in the config, with its "
+                              "hashtags, keywords, accounts or times")
+        event = config_module.Event(slug=event_slug, name=event_slug)
+    store = Store.open(cfg.database)
+    bar = _ProgressBar(quiet, f"Importing {path.name}")
+    try:
+        result = import_file(store, kind, path, event, cfg.media_dir, match=match,
+                             progress=bar.update, total=bar.start)
+    finally:
+        bar.finish()
+    if result.event_created and not configured and not quiet:
+        click.echo(f"Note: created event {event_slug!r} (named after its slug); add it to "
+                   "the config to give it a name and dates.", err=True)
+    for problem in result.problems[:PROBLEMS_SHOWN]:
+        click.echo(f"{problem.where}: {problem.reason}", err=True)
+    if len(result.problems) > PROBLEMS_SHOWN:
+        click.echo(f"… and {len(result.problems) - PROBLEMS_SHOWN} more problems "
+                   "(all listed in the fetch_runs table)", err=True)
+    if not quiet:
+        skipped = f", skipped {result.skipped} not matching the event" if match else ""
+        click.echo(f"Imported {result.new_items} new items into {cfg.database} "
+                   f"(event {event_slug}){skipped}.")
+    if result.problems:
+        click.echo(f"Error: {len(result.problems)} entries could not be read; the rest were "
+                   "saved. Fix or remove them and import again.", err=True)
+        sys.exit(1)
+
+
+class _ProgressBar:
+    """A progress bar on a terminal; nothing at all under cron."""
+
+    def __init__(self, quiet: bool, label: str):
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.label = label
+        self.bar = None
+        self.done = 0
+
+    def start(self, total: int) -> None:
+        if self.enabled:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+
+    def update(self, position: int) -> None:
+        if self.bar is not None:
+            self.bar.update(position - self.done)
+            self.done = position
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@cli.command()
+@click.argument("query")
+@event_option
+@json_option
+def search(query, event_slug, as_json):
+    """Full-text search of the archive, the same search Datasette runs.
+
+    \b
+    Example:
+        eventarchive search "world cafe" --event coproduction-2011
+    """
+    from .search import search as run_search
+
+    store = _state().store()
+    rows = run_search(store, query, event_slug)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No matches.", err=True)
+        return
+    for row in rows:
+        who = row["handle"] or row["author"] or "?"
+        click.echo(f"{row['published_at'] or '':25} {row['platform']:9} @{who}: {row['snippet']}")
+        if row["url"]:
+            click.echo(f"{'':36}{row['url']}")
+
+
+@cli.command()
+@json_option
+def status(as_json):
+    """What the archive holds: counts, events and the latest runs.
+
+    \b
+    Example:
+        eventarchive status
+    """
+    store = _state().store()
+    counts = store.counts()
+    events = [dict(zip(("slug", "name", "items"), row, strict=True)) for row in store.conn.execute(
+        "select slug, name, (select count(*) from event_items where event = slug) "
+        "from events order by slug")]
+    runs = [dict(zip(("source", "event", "started_at", "status", "new_items"), row, strict=True))
+            for row in store.conn.execute(
+                "select source, event, started_at, status, new_items from fetch_runs "
+                "order by id desc limit 10")]
+    if as_json:
+        click.echo(json.dumps({"database": str(store.path), "counts": counts, "events": events,
+                               "runs": runs}, indent=2))
+        return
+    click.echo(f"Archive: {store.path}")
+    click.echo("  " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    for e in events:
+        click.echo(f"Event {e['slug']}: {e['items']} items ({e['name']})")
+    for r in runs:
+        click.echo(f"  {r['started_at']} {r['source']:24} {r['status']:11} "
+                   f"{r['new_items'] or 0} new ({r['event']})")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 to share on your network.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option("--allow-sql", is_flag=True, help="Let visitors run their own SQL queries.")
+def serve(host, port, allow_sql):
+    """Serve the archive in Datasette: search, browse, timeline, shareable links.
+
+    \b
+    Example:
+        eventarchive serve --port 8001
+    """
+    from .datasette.app import serve as run_server
+
+    cfg = _state().config
+    Store.open(cfg.database).close()  # create and migrate before serving
+    click.echo(f"Serving {cfg.database} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    run_server(cfg.database, cfg.media_dir, host=host, port=port, allow_sql=allow_sql)

@@ -1,0 +1,1 @@
+"""Datasette configuration for archives: metadata, canned queries, templates and a plugin."""

@@ -1,0 +1,46 @@
+"""Building and serving the Datasette instance for an archive: one factory for `serve`, the
+demo and the tests, so what is tested is what users run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from datasette.app import Datasette
+
+from . import metadata
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+SETTINGS = {
+    # Facet suggestions and full counts are what make a big table's page slow; the archive's
+    # pages name their facets in the metadata instead.
+    "suggest_facets": False,
+    "facet_time_limit_ms": 500,
+    "sql_time_limit_ms": 3000,
+    "default_page_size": 50,
+}
+
+
+def make_datasette(database: Path, media_dir: Path | None = None,
+                   allow_sql: bool = False) -> Datasette:
+    database = Path(database)
+    static = [("media", str(media_dir))] if media_dir and Path(media_dir).is_dir() else []
+    settings = dict(SETTINGS, default_allow_sql=allow_sql)
+    return Datasette(
+        [str(database)],
+        metadata=metadata.build(database.stem),
+        settings=settings,
+        template_dir=str(TEMPLATES),
+        static_mounts=static,
+    )
+
+
+def serve(database: Path, media_dir: Path | None, host: str, port: int,
+          allow_sql: bool = False) -> None:
+    import uvicorn
+
+    ds = make_datasette(database, media_dir, allow_sql)
+    asyncio.run(ds.invoke_startup())
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

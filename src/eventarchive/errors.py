@@ -1,0 +1,13 @@
+"""Typed errors raised by the library and turned into one-line messages and exit codes by the CLI."""
+
+
+class EventArchiveError(Exception):
+    """Base class: the message is one line saying what went wrong and what to try."""
+
+
+class ConfigError(EventArchiveError):
+    """A config file or option is wrong. Exit code 2."""
+
+
+class ImportFormatError(EventArchiveError):
+    """A file to import is not in a layout we recognise. Exit code 2."""

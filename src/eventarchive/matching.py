@@ -1,0 +1,53 @@
+"""``--match``: keep only the items that belong to an event by its hashtags, keywords, accounts
+and time window. Works on a parsed Batch, so every importer and source shares it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .config import Event
+from .records import Batch
+
+
+class Matcher:
+    def __init__(self, event: Event):
+        self.hashtags = {t.lower() for t in event.hashtags}
+        self.keywords = [k.lower() for k in event.keywords]
+        self.accounts = {
+            (platform, h.lstrip("@").lower()) for platform, handles in event.accounts.items()
+            for h in handles
+        }
+        self.starts_at = event.starts_at
+        self.ends_at = event.ends_at
+        self.has_terms = bool(self.hashtags or self.keywords or self.accounts)
+
+    def filter(self, batch: Batch) -> int:
+        """Drop the items (and everything hanging off them) that do not match; returns how many."""
+        tags = defaultdict(set)
+        for tag in batch.tags:
+            tags[tag.item_id].add(tag.tag)
+        handles = {a.id: (a.platform, (a.handle or "").lower()) for a in batch.authors}
+        keep = {item.id for item in batch.items if self._matches(item, tags, handles)}
+        skipped = len({item.id for item in batch.items} - keep)
+        if skipped:
+            batch.items = [i for i in batch.items if i.id in keep]
+            for name in ("media", "links", "tags", "mentions", "reposts"):
+                setattr(batch, name, [r for r in getattr(batch, name) if r.item_id in keep])
+        return skipped
+
+    def _matches(self, item, tags, handles) -> bool:
+        when = item.published_at
+        if self.starts_at and (not when or when < self.starts_at):
+            return False
+        if self.ends_at and (not when or when > self.ends_at):
+            return False
+        if not self.has_terms:
+            return True
+        if self.hashtags & tags.get(item.id, set()):
+            return True
+        if item.author_id in handles and handles[item.author_id] in self.accounts:
+            return True
+        text = f"{item.title or ''} {item.text or ''}".lower()
+        return any(k in text for k in self.keywords) or any(
+            f"#{t}" in text for t in self.hashtags)

@@ -1,0 +1,129 @@
+"""What sources and importers produce: plain records the store knows how to save.
+
+Ids are TEXT of the form ``platform:native_id``; native ids of tweets and statuses exceed
+2**53 and must never pass through a float or an int column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS = ("post", "photo", "article", "comment", "note", "story_element", "story")
+PLATFORMS = (
+    "twitter", "mastodon", "bluesky", "flickr", "web", "wordpress", "guardian", "storify", "notes",
+)
+
+
+def make_id(platform: str, native_id: str) -> str:
+    return f"{platform}:{native_id}"
+
+
+@dataclass(slots=True)
+class Author:
+    id: str
+    platform: str
+    handle: str | None = None
+    display_name: str | None = None
+    url: str | None = None
+    avatar_url: str | None = None
+
+
+@dataclass(slots=True)
+class Item:
+    id: str
+    kind: str
+    platform: str
+    native_id: str
+    url: str | None = None
+    author_id: str | None = None
+    published_at: str | None = None
+    title: str | None = None
+    text: str | None = None
+    html: str | None = None
+    in_reply_to: str | None = None
+    raw: str | None = None
+
+
+@dataclass(slots=True)
+class Media:
+    id: str
+    item_id: str
+    url: str | None = None
+    path: str | None = None
+    mime: str | None = None
+    width: int | None = None
+    height: int | None = None
+    taken_at: str | None = None
+    alt_text: str | None = None
+    sha256: str | None = None
+
+
+@dataclass(slots=True)
+class Link:
+    item_id: str
+    url: str
+    resolved_url: str | None = None
+    status: int | None = None
+    archived_url: str | None = None
+
+
+@dataclass(slots=True)
+class Tag:
+    """A hashtag on an item, stored lower-cased without the leading ``#``."""
+
+    item_id: str
+    tag: str
+
+
+@dataclass(slots=True)
+class Mention:
+    item_id: str
+    handle: str
+    author_id: str | None = None
+
+
+@dataclass(slots=True)
+class Repost:
+    """Someone reposted (retweeted, boosted) an item: kept on the original, not as an item."""
+
+    id: str
+    item_id: str
+    author_id: str | None = None
+    reposted_at: str | None = None
+
+
+@dataclass(slots=True)
+class Problem:
+    """A piece of input that could not be read: ``where`` is ``file:line`` or a URL."""
+
+    where: str
+    reason: str
+
+
+class Batch:
+    """A sink that parse functions append records to; the store saves one batch in one transaction."""
+
+    __slots__ = ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems",
+                 "position")
+
+    def __init__(self) -> None:
+        self.items: list[Item] = []
+        self.authors: list[Author] = []
+        self.media: list[Media] = []
+        self.links: list[Link] = []
+        self.tags: list[Tag] = []
+        self.mentions: list[Mention] = []
+        self.reposts: list[Repost] = []
+        self.problems: list[Problem] = []
+        self.position = 0  # how far into the input this batch reaches, for progress bars
+
+    def attempt(self, where: str, parse, *args) -> None:
+        """Run ``parse(*args)``; a payload of an unexpected shape becomes a Problem, not a crash."""
+        try:
+            parse(*args)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            reason = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+            self.problems.append(Problem(where, f"unexpected shape ({reason})"))
+
+    def __len__(self) -> int:
+        return len(self.items) + len(self.reposts)

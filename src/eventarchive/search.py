@@ -1,0 +1,51 @@
+"""Full-text search: one query, shared by the terminal (``eventarchive search``) and Datasette's
+canned ``search`` query, so a colleague's link and a terminal search give the same rows.
+"""
+
+from __future__ import annotations
+
+from datasette.utils import escape_fts
+
+from .store import Store
+
+# escape_fts() quotes every term, so odd input (a lone quote, AND, a colon) is a search, not an
+# error; an empty query matches nothing instead of failing.
+SEARCH_SQL = """
+select
+  items.id, items.published_at, items.platform, items.kind,
+  authors.display_name as author, authors.handle,
+  items.title,
+  snippet(items_fts, -1, '[', ']', '…', 24) as snippet,
+  items.url
+from items_fts
+join items on items.rowid = items_fts.rowid
+left join authors on authors.id = items.author_id
+where items_fts match coalesce(nullif(escape_fts(:q), ''), '""')
+  and (coalesce(:event, '') = ''
+       or items.id in (select item_id from event_items where event = :event))
+order by rank
+limit 100
+"""
+
+TIMELINE_SQL = """
+select
+  items.published_at, items.platform, items.kind,
+  authors.display_name as author, authors.handle,
+  items.title, items.text, items.url, items.id
+from event_items
+join items on items.id = event_items.item_id
+left join authors on authors.id = items.author_id
+where event_items.event = :event
+  and (coalesce(:from, '') = '' or items.published_at >= :from)
+  and (coalesce(:to, '') = '' or substr(items.published_at, 1, length(:to)) <= :to)
+order by event_items.position is null, event_items.position, items.published_at
+limit 1000
+"""
+
+
+def search(store: Store, q: str, event: str | None = None) -> list[dict]:
+    conn = store.conn
+    conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
+    cursor = conn.execute(SEARCH_SQL, {"q": q, "event": event or ""})
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor]

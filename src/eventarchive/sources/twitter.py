@@ -1,0 +1,261 @@
+"""X/Twitter: payload ► records. Pure functions, no I/O.
+
+Two payload shapes exist: API v1.1 tweets (account archives, twarc 1, TAGS ``entities_str``) and
+API v2 tweets with their ``includes`` (twarc2 pages, flattened twarc2 lines, the live v2 API).
+Both end up as the same records. Ids stay strings: tweet ids exceed 2**53.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import datetime
+
+import orjson
+
+from ..records import Author, Batch, Item, Link, Media, Mention, Repost, Tag
+
+PLATFORM = "twitter"
+_MONTHS = {m: f"{i:02d}" for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+
+
+def v1_time(value: str | None) -> str | None:
+    """``Fri Oct 21 13:05:09 +0000 2011`` ► ``2011-10-21T13:05:09+00:00`` (fast path for UTC)."""
+    if not value:
+        return None
+    parts = value.split()
+    if len(parts) == 6 and parts[4] == "+0000" and parts[1] in _MONTHS:
+        return f"{parts[5]}-{_MONTHS[parts[1]]}-{int(parts[2]):02d}T{parts[3]}+00:00"
+    return iso_time(value)
+
+
+def v2_time(value: str | None) -> str | None:
+    """``2011-10-21T13:05:09.000Z`` ► ``2011-10-21T13:05:09+00:00``."""
+    if not value:
+        return None
+    if len(value) == 24 and value.endswith("Z") and value[19] == ".":
+        return value[:19] + "+00:00"
+    return iso_time(value)
+
+
+def iso_time(value: str) -> str | None:
+    """Any timestamp Twitter tools write, as ISO 8601 UTC; None when it cannot be read."""
+    from datetime import UTC
+
+    value = value.strip()
+    for fmt in ("%a %b %d %H:%M:%S %z %Y", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z",
+                "%Y-%m-%d %H:%M:%S%z", "%d/%m/%Y %H:%M:%S"):
+        try:
+            parsed = datetime.strptime(value.replace("Z", "+0000"), fmt)
+        except ValueError:
+            continue
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC).replace(microsecond=0).isoformat()
+    return None
+
+
+def author_id(user_id: str) -> str:
+    return f"{PLATFORM}:{user_id}"
+
+
+def status_url(handle: str | None, tweet_id: str) -> str:
+    if handle:
+        return f"https://twitter.com/{handle}/status/{tweet_id}"
+    return f"https://twitter.com/i/web/status/{tweet_id}"
+
+
+def v1_author(user: Mapping) -> Author:
+    handle = user.get("screen_name")
+    return Author(
+        id=author_id(str(user.get("id_str") or user["id"])),
+        platform=PLATFORM,
+        handle=handle,
+        display_name=user.get("name"),
+        url=f"https://twitter.com/{handle}" if handle else None,
+        avatar_url=user.get("profile_image_url_https") or user.get("profile_image_url"),
+    )
+
+
+def _expand(text: str, urls) -> str:
+    """Put each t.co link's expanded form back into the text, so it reads and searches well."""
+    for url in urls or ():
+        short, long = url.get("url"), url.get("expanded_url") or url.get("unwound_url")
+        if short and long:
+            text = text.replace(short, long)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def parse_v1(tweet: Mapping, batch: Batch, author: Author | None = None,
+             raw: str | None = None) -> str:
+    """Append a v1.1 tweet's records to ``batch``; returns the item id that represents it.
+
+    ``author`` stands in when the tweet carries no ``user`` (account archives). A retweet whose
+    original is embedded is collapsed onto that original, and recorded in ``reposts``.
+    """
+    user = tweet.get("user")
+    if user:
+        author = v1_author(user)
+    if author is not None:
+        batch.authors.append(author)
+    tweet_id = str(tweet.get("id_str") or tweet["id"])
+    item_id = f"{PLATFORM}:{tweet_id}"
+    published = v1_time(tweet.get("created_at"))
+
+    original = tweet.get("retweeted_status")
+    if original:
+        original_id = parse_v1(original, batch)
+        batch.reposts.append(Repost(item_id, original_id, author.id if author else None, published))
+        return original_id
+
+    extended = tweet.get("extended_tweet") or tweet
+    entities = extended.get("entities") or {}
+    text = extended.get("full_text") or tweet.get("full_text") or tweet.get("text") or ""
+    text = _expand(text, entities.get("urls"))
+    handle = author.handle if author else None
+    reply_to = tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_status_id")
+    batch.items.append(Item(
+        id=item_id, kind="post", platform=PLATFORM, native_id=tweet_id,
+        url=status_url(handle, tweet_id),
+        author_id=author.id if author else None,
+        published_at=published, text=text,
+        in_reply_to=f"{PLATFORM}:{reply_to}" if reply_to else None,
+        raw=raw if raw is not None else orjson.dumps(tweet).decode(),
+    ))
+    for tag in entities.get("hashtags") or ():
+        batch.tags.append(Tag(item_id, tag["text"].lower()))
+    for mention in entities.get("user_mentions") or ():
+        mentioned = mention.get("id_str") or mention.get("id")
+        batch.mentions.append(Mention(item_id, mention["screen_name"],
+                                      author_id(str(mentioned)) if mentioned else None))
+    for url in entities.get("urls") or ():
+        if url.get("expanded_url"):
+            batch.links.append(Link(item_id, url["expanded_url"]))
+    media = (extended.get("extended_entities") or tweet.get("extended_entities") or {}).get(
+        "media") or entities.get("media") or ()
+    for m in media:
+        info = m.get("original_info") or {}
+        batch.media.append(Media(
+            id=f"{PLATFORM}:{m.get('id_str') or m['id']}", item_id=item_id,
+            url=m.get("media_url_https") or m.get("media_url"),
+            mime=_mime(m.get("media_url_https") or m.get("media_url")) if m.get("type") == "photo"
+            else None,
+            width=info.get("width"), height=info.get("height"), taken_at=published,
+            alt_text=m.get("ext_alt_text"),
+        ))
+    quoted = tweet.get("quoted_status")
+    if quoted:
+        quoted_id = parse_v1(quoted, batch)
+        quoted_user = (quoted.get("user") or {}).get("screen_name")
+        batch.links.append(Link(item_id, status_url(quoted_user, quoted_id.split(":", 1)[1])))
+    return item_id
+
+
+def _mime(url: str | None) -> str | None:
+    if not url:
+        return None
+    ext = url.rsplit(".", 1)[-1].lower()
+    return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+            "gif": "image/gif", "webp": "image/webp", "mp4": "video/mp4"}.get(ext)
+
+
+# -- API v2 ---------------------------------------------------------------------------------------
+
+
+class V2Includes:
+    """The ``includes`` of a v2 response, indexed for look-ups by id and media key."""
+
+    def __init__(self, includes: Mapping | None = None):
+        includes = includes or {}
+        self.users = {u["id"]: u for u in includes.get("users") or ()}
+        self.tweets = {t["id"]: t for t in includes.get("tweets") or ()}
+        self.media = {m["media_key"]: m for m in includes.get("media") or ()}
+
+
+def v2_author(user: Mapping) -> Author:
+    handle = user.get("username")
+    return Author(
+        id=author_id(str(user["id"])), platform=PLATFORM, handle=handle,
+        display_name=user.get("name"),
+        url=f"https://twitter.com/{handle}" if handle else None,
+        avatar_url=user.get("profile_image_url"),
+    )
+
+
+def parse_v2_page(page: Mapping, batch: Batch) -> None:
+    """A v2 search/timeline response page (as twarc2 writes them): ``data`` plus ``includes``."""
+    includes = V2Includes(page.get("includes"))
+    for tweet in page.get("data") or ():
+        parse_v2(tweet, batch, includes)
+
+
+def parse_v2(tweet: Mapping, batch: Batch, includes: V2Includes | None = None) -> str:
+    """Append a v2 tweet's records; works for page tweets and for flattened (twarc2) tweets."""
+    includes = includes or V2Includes()
+    tweet_id = str(tweet["id"])
+    item_id = f"{PLATFORM}:{tweet_id}"
+    user = tweet.get("author") or includes.users.get(tweet.get("author_id"))
+    author = v2_author(user) if user else (
+        Author(author_id(str(tweet["author_id"])), PLATFORM) if tweet.get("author_id") else None)
+    if author is not None:
+        batch.authors.append(author)
+    published = v2_time(tweet.get("created_at"))
+
+    references = {ref.get("type"): ref for ref in tweet.get("referenced_tweets") or ()}
+    retweeted = references.get("retweeted")
+    if retweeted:
+        original = _referenced(retweeted, includes)
+        if original is not None:
+            original_id = parse_v2(original, batch, includes)
+            batch.reposts.append(
+                Repost(item_id, original_id, author.id if author else None, published))
+            return original_id
+
+    entities = tweet.get("entities") or {}
+    note = tweet.get("note_tweet") or {}
+    text = _expand(note.get("text") or tweet.get("text") or "", entities.get("urls"))
+    replied = references.get("replied_to")
+    batch.items.append(Item(
+        id=item_id, kind="post", platform=PLATFORM, native_id=tweet_id,
+        url=status_url(author.handle if author else None, tweet_id),
+        author_id=author.id if author else None, published_at=published, text=text,
+        in_reply_to=f"{PLATFORM}:{replied['id']}" if replied else None,
+        raw=orjson.dumps(tweet).decode(),
+    ))
+    for tag in entities.get("hashtags") or ():
+        batch.tags.append(Tag(item_id, tag["tag"].lower()))
+    for mention in entities.get("mentions") or ():
+        batch.mentions.append(Mention(item_id, mention["username"],
+                                      author_id(str(mention["id"])) if mention.get("id") else None))
+    for url in entities.get("urls") or ():
+        target = url.get("unwound_url") or url.get("expanded_url")
+        if target and not url.get("media_key"):
+            batch.links.append(Link(item_id, target))
+    attachments = tweet.get("attachments") or {}
+    media = attachments.get("media") or [
+        includes.media[key] for key in attachments.get("media_keys") or () if key in includes.media]
+    for m in media:
+        url = m.get("url") or m.get("preview_image_url")
+        batch.media.append(Media(
+            id=f"{PLATFORM}:{m['media_key']}", item_id=item_id, url=url,
+            mime=_mime(url) if m.get("type") == "photo" else None,
+            width=m.get("width"), height=m.get("height"), taken_at=published,
+            alt_text=m.get("alt_text"),
+        ))
+    quoted = references.get("quoted")
+    if quoted:
+        original = _referenced(quoted, includes)
+        if original is not None:
+            parse_v2(original, batch, includes)
+        batch.links.append(Link(item_id, status_url(None, str(quoted["id"]))))
+    return item_id
+
+
+def _referenced(ref: Mapping, includes: V2Includes) -> Mapping | None:
+    """The referenced tweet itself: embedded (flattened twarc2) or in ``includes.tweets``."""
+    if ref.get("text") is not None:
+        return ref
+    return includes.tweets.get(ref.get("id"))

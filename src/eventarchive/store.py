@@ -1,0 +1,335 @@
+"""The only writer: schema (by migration), upserts, full-text search and run bookkeeping.
+
+Every write is an upsert keyed on a TEXT id, so saving the same payload twice changes nothing;
+a value already stored is never replaced by a missing one (``coalesce``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from operator import attrgetter
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from .records import Author, Batch, Item, Link, Media, Mention, Repost, Tag
+
+migrations = Migrations("eventarchive")
+
+# Secondary indexes, by name. Store.bulk() drops them for a big load and builds them again after
+# (one sort each instead of millions of B-tree inserts); Store.open() rebuilds any that a killed
+# bulk load left missing.
+INDEXES = {
+    "idx_items_published_at": "items(published_at)",
+    "idx_items_author_id": "items(author_id)",
+    "idx_items_platform": "items(platform)",
+    "idx_items_kind": "items(kind)",
+    "idx_items_in_reply_to": "items(in_reply_to)",
+    "idx_event_items_item_id": "event_items(item_id)",
+    "idx_media_item_id": "media(item_id)",
+    "idx_links_url": "links(url)",
+    "idx_hashtags_tag": "hashtags(tag)",
+    "idx_mentions_handle": "mentions(handle)",
+    "idx_reposts_item_id": "reposts(item_id)",
+}
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE events (
+            slug TEXT PRIMARY KEY,
+            name TEXT,
+            starts_at TEXT,
+            ends_at TEXT,
+            description TEXT
+        );
+        CREATE TABLE authors (
+            id TEXT PRIMARY KEY,
+            platform TEXT NOT NULL,
+            handle TEXT,
+            display_name TEXT,
+            url TEXT,
+            avatar_url TEXT
+        );
+        CREATE TABLE items (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            native_id TEXT NOT NULL,
+            url TEXT,
+            author_id TEXT REFERENCES authors(id),
+            published_at TEXT,
+            title TEXT,
+            text TEXT,
+            html TEXT,
+            in_reply_to TEXT,
+            raw TEXT,
+            fetched_at TEXT
+        );
+        CREATE TABLE event_items (
+            event TEXT NOT NULL REFERENCES events(slug),
+            item_id TEXT NOT NULL REFERENCES items(id),
+            position INTEGER,
+            PRIMARY KEY (event, item_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE media (
+            id TEXT PRIMARY KEY,
+            item_id TEXT NOT NULL REFERENCES items(id),
+            url TEXT,
+            path TEXT,
+            mime TEXT,
+            width INTEGER,
+            height INTEGER,
+            taken_at TEXT,
+            alt_text TEXT,
+            sha256 TEXT
+        );
+        CREATE TABLE links (
+            item_id TEXT NOT NULL REFERENCES items(id),
+            url TEXT NOT NULL,
+            resolved_url TEXT,
+            status INTEGER,
+            archived_url TEXT,
+            PRIMARY KEY (item_id, url)
+        ) WITHOUT ROWID;
+        CREATE TABLE hashtags (
+            item_id TEXT NOT NULL REFERENCES items(id),
+            tag TEXT NOT NULL,
+            PRIMARY KEY (item_id, tag)
+        ) WITHOUT ROWID;
+        CREATE TABLE mentions (
+            item_id TEXT NOT NULL REFERENCES items(id),
+            handle TEXT NOT NULL,
+            author_id TEXT,
+            PRIMARY KEY (item_id, handle)
+        ) WITHOUT ROWID;
+        CREATE TABLE reposts (
+            id TEXT PRIMARY KEY,
+            item_id TEXT NOT NULL REFERENCES items(id),
+            author_id TEXT REFERENCES authors(id),
+            reposted_at TEXT
+        );
+        CREATE TABLE fetch_runs (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            event TEXT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT,
+            new_items INTEGER,
+            errors TEXT
+        );
+        """
+    )
+    _create_indexes(db.conn)
+    db["items"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+    # New rows are indexed by Store.save in one INSERT … SELECT per batch: a per-row trigger
+    # made bulk imports 2.7× slower (docs/decisions.md). Update and delete triggers stay.
+    db.execute("DROP TRIGGER items_ai")
+    # What Datasette's "browse" page shows: one row per item with its author and events.
+    # search_rowid lets Datasette run the items_fts search on the view.
+    db.execute(
+        """
+        CREATE VIEW browse AS
+        SELECT items.rowid AS search_rowid, items.id, items.published_at,
+               substr(items.published_at, 1, 10) AS day, items.platform, items.kind,
+               coalesce(authors.display_name, authors.handle) AS author, items.title,
+               items.text, items.url,
+               (SELECT json_group_array(event) FROM event_items
+                WHERE event_items.item_id = items.id) AS events
+        FROM items LEFT JOIN authors ON authors.id = items.author_id
+        """
+    )
+
+
+def _create_indexes(conn: sqlite3.Connection) -> None:
+    for name, target in INDEXES.items():
+        conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+
+
+def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...], keep: tuple[str, ...] = ()) -> str:
+    """INSERT … ON CONFLICT DO UPDATE that never replaces a stored value with NULL.
+
+    ``keep`` columns are overwritten outright (e.g. ``fetched_at``) rather than coalesced.
+    """
+    placeholders = ", ".join("?" for _ in columns)
+    updates = [
+        f"{c} = excluded.{c}" if c in keep else f"{c} = coalesce(excluded.{c}, {table}.{c})"
+        for c in columns
+        if c not in key
+    ]
+    action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
+        f"ON CONFLICT({', '.join(key)}) {action}"
+    )
+
+
+def _fields(cls) -> tuple[str, ...]:
+    return tuple(cls.__slots__)
+
+
+ITEM_COLUMNS = _fields(Item) + ("fetched_at",)
+# An item whose payload has not changed is left alone: re-imports do not churn the FTS index.
+ITEM_SQL = _upsert_sql("items", ITEM_COLUMNS, ("id",), keep=("fetched_at",)) + (
+    " WHERE excluded.raw IS NOT items.raw"
+)
+FTS_NEW_ROWS_SQL = (
+    "INSERT INTO items_fts (rowid, title, text) SELECT rowid, title, text FROM items WHERE rowid > ?"
+)
+AUTHOR_SQL = _upsert_sql("authors", _fields(Author), ("id",))
+MEDIA_SQL = _upsert_sql("media", _fields(Media), ("id",))
+LINK_SQL = _upsert_sql("links", _fields(Link), ("item_id", "url"))
+TAG_SQL = _upsert_sql("hashtags", _fields(Tag), ("item_id", "tag"))
+MENTION_SQL = _upsert_sql("mentions", _fields(Mention), ("item_id", "handle"))
+REPOST_SQL = _upsert_sql("reposts", _fields(Repost), ("id",))
+EVENT_ITEM_SQL = _upsert_sql("event_items", ("event", "item_id", "position"), ("event", "item_id"))
+
+_item_row = attrgetter(*_fields(Item))
+_author_row = attrgetter(*_fields(Author))
+_media_row = attrgetter(*_fields(Media))
+_link_row = attrgetter(*_fields(Link))
+_tag_row = attrgetter(*_fields(Tag))
+_mention_row = attrgetter(*_fields(Mention))
+_repost_row = attrgetter(*_fields(Repost))
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Store:
+    """An archive file. Open it with :meth:`open`; it is created and migrated on first use."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path | None = None):
+        self.db = db
+        self.path = path
+        self.conn: sqlite3.Connection = db.conn
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(db)
+        store = cls(db, path)
+        store.create_indexes()
+        return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        db = sqlite_utils.Database(memory=True)
+        db.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(db)
+        return cls(db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def create_indexes(self) -> None:
+        if self.conn.execute(
+            f"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+            f"({', '.join('?' for _ in INDEXES)})", tuple(INDEXES)
+        ).fetchone()[0] < len(INDEXES):
+            with self.conn:
+                _create_indexes(self.conn)
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """For a load of many rows: drop the secondary indexes now, build them once at the end.
+
+        Readers (Datasette) still get right answers meanwhile, only slower.
+        """
+        with self.conn:
+            for name in INDEXES:
+                self.conn.execute(f"DROP INDEX IF EXISTS {name}")
+        try:
+            yield
+        finally:
+            self.create_indexes()
+
+    # -- events -------------------------------------------------------------------------------
+
+    def ensure_event(self, slug: str, name: str | None = None, starts_at: str | None = None,
+                     ends_at: str | None = None, description: str | None = None) -> bool:
+        """Create or update an event; returns True when it did not exist before."""
+        existed = self.conn.execute("SELECT 1 FROM events WHERE slug = ?", (slug,)).fetchone()
+        with self.conn:
+            self.conn.execute(
+                _upsert_sql("events", ("slug", "name", "starts_at", "ends_at", "description"),
+                            ("slug",)),
+                (slug, name or slug, starts_at, ends_at, description),
+            )
+        return existed is None
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def save(self, batch: Batch, event: str | None = None, fetched_at: str | None = None) -> None:
+        """Save one batch atomically: either all of it is stored or none of it."""
+        fetched_at = fetched_at or now_iso()
+        conn = self.conn
+        with conn:
+            if batch.authors:
+                conn.executemany(AUTHOR_SQL, map(_author_row, _unique_authors(batch.authors)))
+            if batch.items:
+                last = conn.execute("SELECT max(rowid) FROM items").fetchone()[0] or 0
+                conn.executemany(ITEM_SQL, [(*_item_row(i), fetched_at) for i in batch.items])
+                conn.execute(FTS_NEW_ROWS_SQL, (last,))
+                if event is not None:
+                    conn.executemany(EVENT_ITEM_SQL, [(event, i.id, None) for i in batch.items])
+            if batch.media:
+                conn.executemany(MEDIA_SQL, map(_media_row, batch.media))
+            if batch.links:
+                conn.executemany(LINK_SQL, map(_link_row, batch.links))
+            if batch.tags:
+                conn.executemany(TAG_SQL, map(_tag_row, batch.tags))
+            if batch.mentions:
+                conn.executemany(MENTION_SQL, map(_mention_row, batch.mentions))
+            if batch.reposts:
+                conn.executemany(REPOST_SQL, map(_repost_row, batch.reposts))
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def start_run(self, source: str, event: str | None) -> int:
+        with self.conn:
+            cursor = self.conn.execute(
+                "INSERT INTO fetch_runs (source, event, started_at, status) VALUES (?, ?, ?, ?)",
+                (source, event, now_iso(), "running"),
+            )
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, status: str, new_items: int, errors: Iterable[str]) -> None:
+        errors = list(errors)
+        with self.conn:
+            self.conn.execute(
+                "UPDATE fetch_runs SET finished_at = ?, status = ?, new_items = ?, errors = ? "
+                "WHERE id = ?",
+                (now_iso(), status, new_items, "\n".join(errors) or None, run_id),
+            )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def count(self, table: str) -> int:
+        return self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.count(t) for t in
+                ("events", "items", "authors", "media", "links", "hashtags", "mentions", "reposts")}
+
+
+def _unique_authors(authors: list[Author]) -> list[Author]:
+    """The same account appears on many posts in a batch; write it once."""
+    seen: dict[str, Author] = {}
+    for author in authors:
+        seen.setdefault(author.id, author)
+    return list(seen.values())
