@@ -128,13 +128,13 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
 def _event(raw, where: str, key: str) -> Event:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: {key}: expected a table under [[events]]")
-    _only(raw, {"slug", "name", "starts_at", "ends_at", "description", "hashtags", "keywords",
-                "urls", "accounts", "sessions"}, where, key)
     slug = _str(raw, "slug", where, key)
     if not slug or not SLUG.match(slug):
         raise ConfigError(f"{where}: {key}.slug: expected lower-case letters, digits, - or _ "
                           "(e.g. coproduction-2011)")
     key = f"events.{slug}"
+    _only(raw, {"slug", "name", "starts_at", "ends_at", "description", "hashtags", "keywords",
+                "urls", "accounts", "sessions"}, where, key)
     event = Event(
         slug=slug,
         name=_str(raw, "name", where, key, slug),

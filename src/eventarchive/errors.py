@@ -1,4 +1,4 @@
-"""Typed errors raised by the library and turned into one-line messages and exit codes by the CLI."""
+"""Typed errors raised by the library; the CLI turns them into one line and an exit code."""
 
 
 class EventArchiveError(Exception):

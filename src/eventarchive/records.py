@@ -101,7 +101,7 @@ class Problem:
 
 
 class Batch:
-    """A sink that parse functions append records to; the store saves one batch in one transaction."""
+    """A sink that parse functions append records to; the store saves a batch in one transaction."""
 
     __slots__ = ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems",
                  "position")

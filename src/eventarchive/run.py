@@ -16,7 +16,6 @@ from .matching import Matcher
 from .records import Problem
 from .store import Store
 
-
 # A load this big, and bigger than the archive already is, builds its indexes once at the end.
 BULK_BYTES = 16 << 20
 BYTES_PER_ITEM = 2000

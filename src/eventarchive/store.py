@@ -153,7 +153,8 @@ def _create_indexes(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 
 
-def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...], keep: tuple[str, ...] = ()) -> str:
+def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...],
+                keep: tuple[str, ...] = ()) -> str:
     """INSERT … ON CONFLICT DO UPDATE that never replaces a stored value with NULL.
 
     ``keep`` columns are overwritten outright (e.g. ``fetched_at``) rather than coalesced.
@@ -181,7 +182,8 @@ ITEM_SQL = _upsert_sql("items", ITEM_COLUMNS, ("id",), keep=("fetched_at",)) + (
     " WHERE excluded.raw IS NOT items.raw"
 )
 FTS_NEW_ROWS_SQL = (
-    "INSERT INTO items_fts (rowid, title, text) SELECT rowid, title, text FROM items WHERE rowid > ?"
+    "INSERT INTO items_fts (rowid, title, text) "
+    "SELECT rowid, title, text FROM items WHERE rowid > ?"
 )
 AUTHOR_SQL = _upsert_sql("authors", _fields(Author), ("id",))
 MEDIA_SQL = _upsert_sql("media", _fields(Media), ("id",))

@@ -28,10 +28,10 @@ def build(database: str) -> dict:
         "title": "Event archive",
         "description_html": (
             "Everything recorded about the events in this archive: posts, photos, write-ups and "
-            "notes. Try <a href=\"/{db}/search\">search</a>, the "
-            "<a href=\"/{db}/timeline\">timeline</a> of an event, or "
-            "<a href=\"/{db}/browse\">browse everything</a>."
-        ).format(db=database),
+            f"notes. Try <a href=\"/{database}/search\">search</a>, the "
+            f"<a href=\"/{database}/timeline\">timeline</a> of an event, or "
+            f"<a href=\"/{database}/browse\">browse everything</a>."
+        ),
         "databases": {
             database: {
                 "tables": {

@@ -117,10 +117,14 @@ def _split_pretty(f: BinaryIO, buf: bytes, offset: int, closing: bytes) -> Itera
 
 def _parse_streaming(f: BinaryIO, rest: bytes, offset: int, name: str) -> Iterator[Element]:
     class _Joined:
+        """What we consumed of the file, put back in front of the rest of it."""
+
         def __init__(self):
             self.first = rest
 
         def read(self, n: int = -1) -> bytes:
+            if n == 0:  # ijson peeks with read(0) to tell bytes from text
+                return b""
             if self.first:
                 data, self.first = self.first, b""
                 return data

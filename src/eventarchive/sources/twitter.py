@@ -239,8 +239,9 @@ def parse_v2(tweet: Mapping, batch: Batch, includes: V2Includes | None = None) -
         includes.media[key] for key in attachments.get("media_keys") or () if key in includes.media]
     for m in media:
         url = m.get("url") or m.get("preview_image_url")
+        # A v2 media_key is "3_<media id>": keep the id, so v1.1 and v2 copies are one row.
         batch.media.append(Media(
-            id=f"{PLATFORM}:{m['media_key']}", item_id=item_id, url=url,
+            id=f"{PLATFORM}:{m['media_key'].split('_', 1)[-1]}", item_id=item_id, url=url,
             mime=_mime(url) if m.get("type") == "photo" else None,
             width=m.get("width"), height=m.get("height"), taken_at=published,
             alt_text=m.get("alt_text"),
@@ -248,9 +249,12 @@ def parse_v2(tweet: Mapping, batch: Batch, includes: V2Includes | None = None) -
     quoted = references.get("quoted")
     if quoted:
         original = _referenced(quoted, includes)
+        handle = None
         if original is not None:
             parse_v2(original, batch, includes)
-        batch.links.append(Link(item_id, status_url(None, str(quoted["id"]))))
+            quoted_author = original.get("author") or includes.users.get(original.get("author_id"))
+            handle = (quoted_author or {}).get("username")
+        batch.links.append(Link(item_id, status_url(handle, str(quoted["id"]))))
     return item_id
 
 

@@ -1,0 +1,44 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_CONFIG := config/demo.toml
+
+.PHONY: install test lint docs demo demo-build bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+test: lint
+	$(BIN)/cog --check docs/cli.md docs/schema.md
+	$(BIN)/pytest
+
+docs: $(STAMP)
+	$(BIN)/cog -r docs/cli.md docs/schema.md
+
+# Builds data/demo.db from the bundled sample data (fictional people, real export formats)
+# with the real import commands, then serves it.
+demo-build: $(STAMP)
+	rm -f data/demo.db data/demo.db-wal data/demo.db-shm
+	$(BIN)/eventarchive --config $(DEMO_CONFIG) import twitter-archive data/sample/twitter-archive --event lambethcoop-2011
+	$(BIN)/eventarchive --config $(DEMO_CONFIG) import twarc data/sample/lambethcoop-twarc2.jsonl --event lambethcoop-2011
+	$(BIN)/eventarchive --config $(DEMO_CONFIG) import tags-csv data/sample/lambethcoop-tags.csv --event lambethcoop-2011
+	$(BIN)/eventarchive --config $(DEMO_CONFIG) status
+
+demo: demo-build
+	$(BIN)/eventarchive --config $(DEMO_CONFIG) serve
+
+bench: $(STAMP)
+	$(PY) bench/import_bench.py --tweets 100000 --repeat 3
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info
