@@ -9,18 +9,22 @@ from datasette.utils import escape_fts
 from .store import Store
 
 # escape_fts() quotes every term, so odd input (a lone quote, AND, a colon) is a search, not an
-# error; an empty query matches nothing instead of failing.
+# error; an empty query matches nothing instead of failing. A retweet stored as its own item
+# (account archives, TAGS) is left out once its original is known: it shows as a repost.
+# Times are compared as UTC text; "2011-10-21 14:00" is read as "2011-10-21T14:00", and a "to"
+# that is only a date covers the whole day.
 SEARCH_SQL = """
 select
   items.id, items.published_at, items.platform, items.kind,
   authors.display_name as author, authors.handle,
   items.title,
   snippet(items_fts, -1, '[', ']', '…', 24) as snippet,
-  items.url
+  items.text, items.url
 from items_fts
 join items on items.rowid = items_fts.rowid
 left join authors on authors.id = items.author_id
 where items_fts match coalesce(nullif(escape_fts(:q), ''), '""')
+  and items.id not in (select id from reposts)
   and (coalesce(:event, '') = ''
        or items.id in (select item_id from event_items where event = :event))
 order by rank
@@ -36,8 +40,10 @@ from event_items
 join items on items.id = event_items.item_id
 left join authors on authors.id = items.author_id
 where event_items.event = :event
-  and (coalesce(:from, '') = '' or items.published_at >= :from)
-  and (coalesce(:to, '') = '' or substr(items.published_at, 1, length(:to)) <= :to)
+  and items.id not in (select id from reposts)
+  and (coalesce(:from, '') = '' or items.published_at >= replace(trim(:from), ' ', 'T'))
+  and (coalesce(:to, '') = ''
+       or substr(items.published_at, 1, length(trim(:to))) <= replace(trim(:to), ' ', 'T'))
 order by event_items.position is null, event_items.position, items.published_at
 limit 1000
 """

@@ -144,6 +144,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
                (SELECT json_group_array(event) FROM event_items
                 WHERE event_items.item_id = items.id) AS events
         FROM items LEFT JOIN authors ON authors.id = items.author_id
+        WHERE items.id NOT IN (SELECT id FROM reposts)
         """
     )
 

@@ -11,8 +11,6 @@ from datasette.app import Datasette
 
 from . import metadata
 
-TEMPLATES = Path(__file__).parent / "templates"
-
 SETTINGS = {
     # Facet suggestions and full counts are what make a big table's page slow; the archive's
     # pages name their facets in the metadata instead.
@@ -32,7 +30,6 @@ def make_datasette(database: Path, media_dir: Path | None = None,
         [str(database)],
         metadata=metadata.build(database.stem),
         settings=settings,
-        template_dir=str(TEMPLATES),
         static_mounts=static,
     )
 

@@ -71,6 +71,7 @@ def build(database: str) -> dict:
                         "description": "Full-text search of titles and text. Leave event empty "
                                        "to search every event. Copy the address to share it.",
                         "sql": SEARCH_SQL.strip(),
+                        "hide_sql": True,
                     },
                     "timeline": {
                         "title": "Timeline of an event",
@@ -78,6 +79,7 @@ def build(database: str) -> dict:
                                        "first). From/to take a date or time in UTC, e.g. "
                                        "2011-10-21 or 2011-10-21T14:00.",
                         "sql": TIMELINE_SQL.strip(),
+                        "hide_sql": True,
                     },
                 },
             }

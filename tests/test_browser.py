@@ -1,0 +1,143 @@
+"""A real browser against the real `eventarchive serve`: search from the form, share the link.
+
+Uses the system Chromium (never `playwright install`). Without it the test is skipped, except on
+CI (CI=true), where a missing browser is a failure rather than a silent pass.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+STARTUP_TIMEOUT = 30.0
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the browser test must run on CI)")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _command() -> list[str]:
+    if importlib.util.find_spec("eventarchive.__main__") is not None:
+        return [sys.executable, "-m", "eventarchive"]
+    script = Path(sys.executable).parent / "eventarchive"
+    if not script.exists():
+        pytest.fail(f"console script {script} not found; is the package installed?")
+    return [str(script)]
+
+
+@pytest.fixture
+def server(archive_path, tmp_path):
+    """`eventarchive serve` on a copy of the archive; yields (base URL, database name)."""
+    workdir = tmp_path / "serve"  # no config/ here, so only --db decides what is served
+    workdir.mkdir()
+    db = workdir / archive_path.name
+    shutil.copyfile(archive_path, db)
+    if Path(f"{archive_path}-wal").exists():
+        shutil.copyfile(f"{archive_path}-wal", f"{db}-wal")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = workdir / "server.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [*_command(), "--db", str(db), "serve", "--port", str(port)],
+            cwd=workdir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited with {proc.returncode}:\n{log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"server not ready after {STARTUP_TIMEOUT}s:\n{log_path.read_text()}")
+            time.sleep(0.05)  # poll interval, not a wait for readiness
+        yield base, db.stem
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} not found")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def test_search_form_and_shared_link(browser, server):
+    from playwright.sync_api import expect
+
+    base, db = server
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/{db}/search")
+    expect(page.locator("h1")).to_contain_text("Search the archive")
+
+    form = page.locator(f'form[action="/{db}/search"]')
+    form.locator('input[name="q"]').fill("urn")
+    form.locator('input[type="submit"]').click()
+    page.wait_for_url(lambda url: "q=urn" in url)
+
+    rows = page.locator("table.rows-and-columns tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("table.rows-and-columns")).to_contain_text("200 cups and counting")
+    expect(page.locator("table.rows-and-columns")).to_contain_text("Jo at the Caff")
+    expect(page.locator("table.rows-and-columns")).not_to_contain_text("Doors are open")
+    expect(page.locator(".message-error")).to_have_count(0)
+    shared = page.url
+    context.close()
+
+    # Someone else opens the copied address: a fresh context, no cookies or history.
+    other = browser.new_context()
+    try:
+        page = other.new_page()
+        page.set_default_timeout(15_000)
+        response = page.goto(shared)
+        assert response is not None and response.status == 200
+        expect(page.locator("table.rows-and-columns tbody tr")).to_have_count(2)
+        expect(page.locator("table.rows-and-columns")).to_contain_text("200 cups and counting")
+        expect(page.locator('input[name="q"]')).to_have_value("urn")
+    finally:
+        other.close()
