@@ -53,11 +53,28 @@ def test_full_text_search_finds_new_and_changed_items(store):
     store.save(batch_of(post()), "e")
     assert [r["id"] for r in search(store, "cafe")] == [f"twitter:{BIG}"]
     assert [r["id"] for r in search(store, "cafes")] == [f"twitter:{BIG}"]  # porter stemming
-    store.save(batch_of(post(text="Housing session notes", raw='{"v": 2}')), "e")
-    assert search(store, "cafe") == []
+    # A later copy fills the title in: the index follows.
+    store.save(batch_of(post(title="Housing session notes")), "e")
     assert [r["id"] for r in search(store, "housing")] == [f"twitter:{BIG}"]
     assert [r["id"] for r in search(store, "housing", event="e")] == [f"twitter:{BIG}"]
     assert search(store, "housing", event="other") == []
+    assert [r["id"] for r in search(store, "cafe")] == [f"twitter:{BIG}"]
+
+
+def test_the_same_post_from_two_files_gives_the_same_row_in_either_order(tmp_path):
+    short = post(raw='{"row": 1}', url=None)
+    full = post(raw='{"tweet": {"id_str": "x", "entities": {}}}', url="https://x.example/1")
+    results = []
+    for order in ((short, full), (full, short)):
+        store = Store.open(tmp_path / f"{len(results)}.db")
+        for item in order:
+            store.save(batch_of(Item(**{f: getattr(item, f) for f in Item.__slots__})))
+        results.append(store.conn.execute("select url, raw, text from items").fetchall())
+        changes = store.conn.total_changes
+        store.save(batch_of(full))
+        assert store.conn.total_changes == changes  # saving again writes nothing
+    assert results[0] == results[1]
+    assert results[0][0][1] == full.raw
 
 
 def test_search_accepts_odd_input(store):

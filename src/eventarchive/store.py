@@ -154,18 +154,10 @@ def _create_indexes(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 
 
-def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...],
-                keep: tuple[str, ...] = ()) -> str:
-    """INSERT … ON CONFLICT DO UPDATE that never replaces a stored value with NULL.
-
-    ``keep`` columns are overwritten outright (e.g. ``fetched_at``) rather than coalesced.
-    """
+def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
+    """INSERT … ON CONFLICT DO UPDATE: newer values win, but never replace a value with NULL."""
     placeholders = ", ".join("?" for _ in columns)
-    updates = [
-        f"{c} = excluded.{c}" if c in keep else f"{c} = coalesce(excluded.{c}, {table}.{c})"
-        for c in columns
-        if c not in key
-    ]
+    updates = [f"{c} = coalesce(excluded.{c}, {table}.{c})" for c in columns if c not in key]
     action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
@@ -178,9 +170,18 @@ def _fields(cls) -> tuple[str, ...]:
 
 
 ITEM_COLUMNS = _fields(Item) + ("fetched_at",)
-# An item whose payload has not changed is left alone: re-imports do not churn the FTS index.
-ITEM_SQL = _upsert_sql("items", ITEM_COLUMNS, ("id",), keep=("fetched_at",)) + (
-    " WHERE excluded.raw IS NOT items.raw"
+# The same post often arrives from several files (an archive, twarc, TAGS). Saving it again only
+# fills gaps, and keeps the fuller of the two payloads, so the result does not depend on the
+# order of imports and a repeat changes nothing (no rewrite, no full-text churn).
+_ITEM_FILL = [c for c in ITEM_COLUMNS if c not in ("id", "raw", "fetched_at")]
+ITEM_SQL = (
+    f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = coalesce(items.{c}, excluded.{c})" for c in _ITEM_FILL)
+    + ", raw = CASE WHEN length(excluded.raw) > coalesce(length(items.raw), -1) "
+    "THEN excluded.raw ELSE items.raw END, fetched_at = excluded.fetched_at WHERE "
+    + " OR ".join(f"(items.{c} IS NULL AND excluded.{c} IS NOT NULL)" for c in _ITEM_FILL)
+    + " OR length(excluded.raw) > coalesce(length(items.raw), -1)"
 )
 FTS_NEW_ROWS_SQL = (
     "INSERT INTO items_fts (rowid, title, text) "

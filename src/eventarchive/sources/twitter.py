@@ -113,8 +113,12 @@ def parse_v1(tweet: Mapping, batch: Batch, author: Author | None = None,
 
     extended = tweet.get("extended_tweet") or tweet
     entities = extended.get("entities") or {}
+    media = (extended.get("extended_entities") or tweet.get("extended_entities") or {}).get(
+        "media") or entities.get("media") or ()
     text = extended.get("full_text") or tweet.get("full_text") or tweet.get("text") or ""
-    text = _expand(text, entities.get("urls"))
+    # A photo's t.co link is expanded too, as API v2 does: the same tweet reads the same
+    # whichever file it came from.
+    text = _expand(text, [*(entities.get("urls") or ()), *media[:1]])
     handle = author.handle if author else None
     reply_to = tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_status_id")
     batch.items.append(Item(
@@ -134,8 +138,6 @@ def parse_v1(tweet: Mapping, batch: Batch, author: Author | None = None,
     for url in entities.get("urls") or ():
         if url.get("expanded_url"):
             batch.links.append(Link(item_id, url["expanded_url"]))
-    media = (extended.get("extended_entities") or tweet.get("extended_entities") or {}).get(
-        "media") or entities.get("media") or ()
     for m in media:
         info = m.get("original_info") or {}
         batch.media.append(Media(
@@ -173,6 +175,8 @@ class V2Includes:
         self.users = {u["id"]: u for u in includes.get("users") or ()}
         self.tweets = {t["id"]: t for t in includes.get("tweets") or ()}
         self.media = {m["media_key"]: m for m in includes.get("media") or ()}
+        self.ids_by_username = {u["username"].lower(): u["id"] for u in self.users.values()
+                                if u.get("username")}
 
 
 def v2_author(user: Mapping) -> Author:
@@ -228,8 +232,9 @@ def parse_v2(tweet: Mapping, batch: Batch, includes: V2Includes | None = None) -
     for tag in entities.get("hashtags") or ():
         batch.tags.append(Tag(item_id, tag["tag"].lower()))
     for mention in entities.get("mentions") or ():
+        mentioned = mention.get("id") or includes.ids_by_username.get(mention["username"].lower())
         batch.mentions.append(Mention(item_id, mention["username"],
-                                      author_id(str(mention["id"])) if mention.get("id") else None))
+                                      author_id(str(mentioned)) if mentioned else None))
     for url in entities.get("urls") or ():
         target = url.get("unwound_url") or url.get("expanded_url")
         if target and not url.get("media_key"):
