@@ -1,32 +1,45 @@
 """Generate a synthetic Twitter account archive with N tweets, for import benchmarks.
 
-`python bench/gen_archive.py N OUTDIR [--seed 1] [--zip]` writes OUTDIR/data/tweets.js
-and OUTDIR/data/account.js, or with --zip a single OUTDIR/archive.zip holding both
-under data/.  Tweets are streamed one at a time, so memory stays constant even for
-N=1,000,000 (~1.7 GB of text).  Output is deterministic for a given N and seed.
+`python bench/gen_archive.py N OUTDIR [--seed 1] [--zip] [--layout modern|2020]` writes
+OUTDIR/data/account.js and the tweets file, or with --zip a single OUTDIR/archive.zip holding
+both under data/.  Tweets are streamed one at a time, so memory stays constant even for
+N=1,000,000 (~2.0 GB of text; 1.7 GB in the 2020 layout).  Output is deterministic for a given
+N and seed, and both layouts hold the same tweets.  The layouts mirror real exports:
 
-The layout mirrors real exports (Jackson's default pretty printer, JS prefix):
+  modern (default): data/tweets.js, late 2022+  2020: data/tweet.js, 2020-22 (twitter-to-sqlite 0.22)
+    window.YTD.tweets.part0 = [                  window.YTD.tweet.part0 = [ {
+      {                                            "tweet" : {
+        "tweet" : {                                  "entities" : {
+          "entities" : {                               "hashtags" : [ {
+            "hashtags" : [                               "text" : "lambethcoop",
+              {                                          "indices" : [ "0", "12" ]
+                "text" : "lambethcoop",                } ], ...
+                "indices" : [                        }, ...
+                  "0",                             }
+                  "12"                           }, { ... } ]
+                ]
+              }
+            ], ...
+          }, ...
+        }
+      },
+      { ... }
+    ]
 
-    window.YTD.tweets.part0 = [ {
-      "tweet" : {
-        "entities" : {
-          "hashtags" : [ {
-            "text" : "lambethcoop",
-            "indices" : [ "0", "12" ]
-          } ], ...
-        }, ...
-      }
-    }, { ... } ]
-
-Objects open on the current line and put each `"key" : value` on its own line,
-two spaces deeper per object level; arrays stay inline (`[ a, b ]`, empty `[ ]`)
-and add no indentation, so array elements are separated by `}, {`.  Numbers
-(ids, counts, indices, media sizes) are strings; only booleans are bare.  The
-text after the prefix is valid JSON (UTF-8, non-ASCII unescaped, no trailing
-newline).  Ids start at 1452000000000000000 (> 2**53) and increase, dates span a
-year, and full_text draws Zipf-distributed words so search terms look realistic.
+Each `"key" : value` is on its own line, two spaces deeper per level; modern also gives each array
+element its own line and indents arrays like objects, 2020 keeps arrays inline with no indent.
+Empty arrays are `[ ]`; numbers (ids, counts, indices, sizes) are strings, only booleans bare.  The
+text after ` = ` is valid JSON (UTF-8, non-ASCII unescaped, no trailing newline).  Ids start at
+1452000000000000000 (> 2**53) and increase, dates span a year, and full_text draws Zipf-distributed
+words so search terms look realistic.
 """
-import argparse, json, os, random, sys, time, zipfile
+import argparse
+import json
+import os
+import random
+import sys
+import time
+import zipfile
 from itertools import accumulate
 from pathlib import Path
 
@@ -50,46 +63,67 @@ ACCOUNT = {"account": {k: json.dumps(v) for k, v in [
     ("accountId", "123456789"), ("createdAt", "2011-10-21T13:05:09.000Z"), ("accountDisplayName", "Bench Account")]}}
 
 
-def modern(v, ind):
-    """Render v (a dict, a list, or an already-rendered JSON scalar str) in the modern layout, as
-    a value on a line indented `ind` levels.  Arrays put each element on its own line too."""
+def render(v, ind, modern):
+    """Render v (a dict, a list, or an already-rendered JSON scalar str) as Jackson's pretty printer
+    does, as a value on a line indented `ind` levels; `modern` puts array elements on their own lines."""
+    if type(v) is str:
+        return v
     if not v:
         return "[ ]" if type(v) is list else "{ }"
-    p = "\n" + "  " * ind; q = p + "  "; ind += 1  # scalars are inlined: far fewer calls
+    p = "\n" + "  " * ind; q = p + "  "
     if type(v) is dict:
-        return "{" + q + ("," + q).join([f'"{k}" : {x if type(x) is str else modern(x, ind)}'
-                                         for k, x in v.items()]) + p + "}"
-    return "[" + q + ("," + q).join([x if type(x) is str else modern(x, ind) for x in v]) + p + "]"
+        return "{" + q + ("," + q).join(f'"{k}" : {render(x, ind + 1, modern)}' for k, x in v.items()) + p + "}"
+    if modern:
+        return "[" + q + ("," + q).join(render(x, ind + 1, modern) for x in v) + p + "]"
+    return "[ " + ", ".join(render(x, ind, modern) for x in v) + " ]"
 
 
-def old(v, ind):
-    """Render v in the 2020 layout: objects as in modern(), arrays inline and adding no indent."""
-    if not v:
-        return "[ ]" if type(v) is list else "{ }"
-    if type(v) is list:
-        return "[ " + ", ".join([x if type(x) is str else old(x, ind) for x in v]) + " ]"
-    p = "\n" + "  " * ind; q = p + "  "; ind += 1
-    return "{" + q + ("," + q).join([f'"{k}" : {x if type(x) is str else old(x, ind)}'
-                                     for k, x in v.items()]) + p + "}"
+HASHTAG = {"text": '"%s"', "indices": ['"%s"', '"%s"']}  # entity objects, %s filled per tweet
+MENTION = {"name": "%s", "screen_name": '"%s"', "indices": ['"%s"', '"%s"'], "id_str": '"%s"', "id": '"%s"'}
+URL = {"url": '"%s"', "expanded_url": '"%s"', "display_url": '"%s"', "indices": ['"%s"', '"%s"']}
+MEDIA = {"expanded_url": '"https://twitter.com/bench_account/status/%s/photo/1"', "indices": ['"%s"', '"%s"'],
+         "url": '"%s"', "media_url": '"http://pbs.twimg.com/media/%s.jpg"', "id_str": '"%s"', "id": '"%s"',
+         "media_url_https": '"https://pbs.twimg.com/media/%s.jpg"', "sizes": SIZES, "type": '"photo"',
+         "display_url": '"pic.twitter.com/%s"'}
 
 
-# layout -> (file name, JS variable, renderer, text before the first element, between two, after the last)
-LAYOUTS = {"modern": ("tweets.js", "tweets", lambda v: modern(v, 1), "[\n  ", ",\n  ", "\n]"),
-           "2020": ("tweet.js", "tweet", lambda v: old(v, 0), "[ ", ", ", " ]")}
+def tweet_skeleton(reply, media):
+    """One tweet element, its per-tweet values as %(name)s placeholders for rendered JSON."""
+    ents = {"hashtags": "%(hashtags)s", "symbols": [], "user_mentions": "%(mentions)s", "urls": "%(urls)s"}
+    t = {"edit_info": {"initial": {"editTweetIds": ['"%(tid)s"'], "editableUntil": '"%(until)s"',
+                                   "editsRemaining": '"5"', "isEditEligible": "%(eligible)s"}},
+         "retweeted": "false", "source": "%(source)s", "entities": ents,
+         "display_text_range": ['"%(start)s"', '"%(end)s"'], "favorite_count": '"%(favs)s"'}
+    if reply:
+        t.update(in_reply_to_status_id_str='"%(rid)s"', in_reply_to_user_id='"%(uid)s"', in_reply_to_status_id=
+                 '"%(rid)s"', in_reply_to_screen_name='"%(uname)s"', in_reply_to_user_id_str='"%(uid)s"')
+    t.update(id_str='"%(tid)s"', truncated="false", retweet_count='"%(rts)s"', id='"%(tid)s"')
+    if media:
+        ents["media"] = "%(media)s"; t["possibly_sensitive"] = "false"
+    t.update(created_at='"%(created)s"', favorited="false", full_text="%(text)s", lang='"en"')
+    if media:
+        t["extended_entities"] = {"media": "%(media)s"}
+    return {"tweet": t}
 
 
-def js_file(name, elements, layout):
-    """Yield the text of a window.YTD.<name>.part0 file holding the rendered elements, in pieces."""
-    render, first, sep, last = LAYOUTS[layout][2:]
-    yield f"window.YTD.{name}.part0 = "
-    i = -1
-    for i, e in enumerate(elements):
-        yield (sep if i else first) + render(e)
-    yield last if i >= 0 else "[ ]"  # no elements gives "[ ]"
+class Layout:
+    """How one layout writes a file: its names, and the skeletons above rendered into % templates."""
+    def __init__(self, name):  # indent levels of a top-level element, an entities array, its objects
+        self.file, self.var, top, arr, obj = {"modern": ("tweets.js", "tweets", 1, 4, 5),
+                                              "2020": ("tweet.js", "tweet", 0, 3, 3)}[name]
+        self.first, self.sep, self.last = ("[\n  ", ",\n  ", "\n]") if top else ("[ ", ", ", " ]")
+        self.render = lambda v, ind=top: render(v, ind, name == "modern")
+        self.arr = lambda objs: self.render(objs, arr)  # an entities array of rendered objects
+        self.hashtag, self.mention, self.url, self.media = (self.render(x, obj) for x in (HASHTAG, MENTION, URL, MEDIA))
+        self.tweet = {(r, m): self.render(tweet_skeleton(r, m)) for r in (False, True) for m in (False, True)}
 
-
-def strs(*vals):
-    return [f'"{v}"' for v in vals]
+    def js_file(self, name, elements):
+        """Yield the text of a window.YTD.<name>.part0 file holding these rendered elements."""
+        yield f"window.YTD.{name}.part0 = "
+        i = -1
+        for i, e in enumerate(elements):
+            yield (self.sep if i else self.first) + e
+        yield self.last if i >= 0 else "[ ]"  # no elements gives "[ ]"
 
 
 class Gen:
@@ -104,19 +138,17 @@ class Gen:
         self.names = list(self.users)
         self.tco = lambda: "https://t.co/" + "".join(r.choices(TCO, k=10))
 
-    def tweet(self, i, n):
+    def tweet(self, i, n, L):  # tweet i of n, rendered in layout L
         r = self.r  # ids increase ~4096 apart; created_at spreads evenly over SPAN
         tid, ts = str(START_ID + i * 4096 + r.randrange(4096)), START_TS + SPAN * i // n + r.randrange(600)
-        text, tags, ments, urls, reply, start, kind = "", [], [], [], {}, 0, r.random()
+        text, tags, ments, urls, v, start, kind = "", [], [], [], {}, 0, r.random()
         if kind < 0.08:  # retweet: "RT @user: ..."
             u = self.users[r.choice(self.names)]; text = f"RT @{u[0]}: "; ments.append((u, 4))
         elif kind < 0.30:  # reply: leading @mentions (outside display_text_range), first is the parent
             for name in r.sample(self.names, 1 + int(r.random() * 2.2)):
                 ments.append((self.users[name], len(text) + 1)); text += f"@{name} "
-            u, rid, start = ments[0][0], f'"{START_ID + r.randrange(i * 4096 + 1)}"', len(text)
-            uid = f'"{u[2]}"'
-            reply = {"in_reply_to_status_id_str": rid, "in_reply_to_user_id": uid, "in_reply_to_status_id": rid,
-                     "in_reply_to_screen_name": f'"{u[0]}"', "in_reply_to_user_id_str": uid}
+            u, start = ments[0][0], len(text)
+            v.update(rid=START_ID + r.randrange(i * 4096 + 1), uid=u[2], uname=u[0])
         body = r.choices(self.words, cum_weights=self.cum, k=r.randint(8, 36))
         for _ in range(int(r.random() * 3)):
             body.insert(r.randrange(len(body) + 1), "#" + r.choice(HASHTAGS))
@@ -138,43 +170,25 @@ class Gen:
         end, med = len(text), None
         if r.random() < 0.11:  # photo: trailing t.co link outside display_text_range
             mid, link, key = str(int(tid) - 1 - r.randrange(1000)), self.tco(), "".join(r.choices(TCO, k=15))
-            med = [{"expanded_url": f'"https://twitter.com/bench_account/status/{tid}/photo/1"',
-                    "indices": strs(end + 1, end + 1 + len(link)), "url": f'"{link}"',
-                    "media_url": f'"http://pbs.twimg.com/media/{key}.jpg"', "id_str": f'"{mid}"', "id": f'"{mid}"',
-                    "media_url_https": f'"https://pbs.twimg.com/media/{key}.jpg"', "sizes": SIZES,
-                    "type": '"photo"', "display_url": f'"pic.twitter.com/{link[13:]}"'}]
+            med = L.arr([L.media % (tid, end + 1, end + 1 + len(link), link, key, mid, mid, key, link[13:])])
             text += " " + link
-        ents = {"hashtags": [{"text": f'"{t}"', "indices": strs(a, a + len(t) + 1)} for t, a in tags],
-                "symbols": [],
-                "user_mentions": [{"name": u[1], "screen_name": f'"{u[0]}"', "indices": strs(a - 1, a + len(u[0])),
-                                   "id_str": f'"{u[2]}"', "id": f'"{u[2]}"'} for u, a in ments],
-                "urls": [{"url": f'"{l}"', "expanded_url": f'"{e}"', "display_url": f'"{d}"',
-                          "indices": strs(a, a + len(l))} for l, e, d, a in urls]}
-        t = {"edit_info": {"initial": {
-                 "editTweetIds": strs(tid),
-                 "editableUntil": time.strftime('"%Y-%m-%dT%H:%M:%S.000Z"', time.gmtime(ts + 3600)),
-                 "editsRemaining": '"5"', "isEditEligible": "true" if 10 * i > 9 * n else "false"}},
-             "retweeted": "false", "source": SOURCES[i % 7 % 4], "entities": ents,
-             "display_text_range": strs(start, end),
-             "favorite_count": f'"{0 if kind < 0.08 else int(r.paretovariate(1.3)) - 1}"'}
-        t.update(reply)
-        t.update(id_str=f'"{tid}"', truncated="false", retweet_count=f'"{int(r.paretovariate(1.6)) - 1}"',
-                 id=f'"{tid}"')
-        if med:
-            ents["media"] = med; t["possibly_sensitive"] = "false"
-        t.update(created_at=time.strftime(f'"{CREATED_AT}"', time.gmtime(ts)), favorited="false",
-                 full_text=json.dumps(text, ensure_ascii=False), lang='"en"')
-        if med:
-            t["extended_entities"] = {"media": med}
-        return {"tweet": t}
+        v.update(  # the template's values
+            tid=tid, until=time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(ts + 3600)),
+            eligible="true" if 10 * i > 9 * n else "false", source=SOURCES[i % 7 % 4], start=start, end=end,
+            hashtags=L.arr([L.hashtag % (t, a, a + len(t) + 1) for t, a in tags]),
+            mentions=L.arr([L.mention % (u[1], u[0], a - 1, a + len(u[0]), u[2], u[2]) for u, a in ments]),
+            urls=L.arr([L.url % (l, e, d, a, a + len(l)) for l, e, d, a in urls]), media=med,
+            favs=0 if kind < 0.08 else int(r.paretovariate(1.3)) - 1, rts=int(r.paretovariate(1.6)) - 1,
+            created=time.strftime(CREATED_AT, time.gmtime(ts)), text=json.dumps(text, ensure_ascii=False))
+        return L.tweet["rid" in v, med is not None] % v
 
 
-def write_tweets(f, n, seed, layout):
-    """Stream the tweets file for n tweets to binary file f; return bytes written."""
+def write_tweets(f, n, seed, L):
+    """Stream the tweets file for n tweets in layout L to binary file f; return bytes written."""
     gen, size, buf = Gen(seed), 0, []
-    for piece in js_file(LAYOUTS[layout][1], (gen.tweet(i, n) for i in range(n)), layout):
+    for piece in L.js_file(L.var, (gen.tweet(i, n, L) for i in range(n))):
         buf.append(piece)
-        if len(buf) >= 1000:  # write in ~1.7 MB chunks
+        if len(buf) >= 1000:  # write in ~2 MB chunks
             data = "".join(buf).encode(); f.write(data); size += len(data); buf = []
     data = "".join(buf).encode(); f.write(data)
     return size + len(data)
@@ -184,24 +198,23 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("n", type=int); ap.add_argument("outdir"); ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--zip", action="store_true", help="write OUTDIR/archive.zip instead of OUTDIR/data/")
-    ap.add_argument("--layout", choices=LAYOUTS, default="modern",
-                    help="modern: data/tweets.js as written from late 2022 (default); "
-                         "2020: data/tweet.js as written 2020-2022 (what twitter-to-sqlite 0.22 reads)")
+    ap.add_argument("--layout", choices=["modern", "2020"], default="modern",
+                    help="modern: data/tweets.js, late 2022 on; 2020: data/tweet.js (twitter-to-sqlite 0.22)")
     a, t0 = ap.parse_args(), time.perf_counter()
-    name, account = LAYOUTS[a.layout][0], "".join(js_file("account", [ACCOUNT], a.layout))
+    L = Layout(a.layout); account = "".join(L.js_file("account", [L.render(ACCOUNT)]))
     os.makedirs(os.path.join(a.outdir, "" if a.zip else "data"), exist_ok=True)
     if a.zip:  # deflate level 1: compression would otherwise dominate generation time
         path = os.path.join(a.outdir, "archive.zip")
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             z.writestr("data/account.js", account)
-            with z.open("data/" + name, "w", force_zip64=True) as f:
-                size = write_tweets(f, a.n, a.seed, a.layout)
+            with z.open("data/" + L.file, "w", force_zip64=True) as f:
+                size = write_tweets(f, a.n, a.seed, L)
     else:
         Path(a.outdir, "data", "account.js").write_text(account, encoding="utf-8")
-        path = os.path.join(a.outdir, "data", name)
+        path = os.path.join(a.outdir, "data", L.file)
         with open(path, "wb") as f:
-            size = write_tweets(f, a.n, a.seed, a.layout)
-    print(f"{path}: {a.n} tweets, {name} {size} bytes, file {os.path.getsize(path)} bytes, "
+            size = write_tweets(f, a.n, a.seed, L)
+    print(f"{path}: {a.n} tweets, {L.file} {size} bytes, file {os.path.getsize(path)} bytes, "
           f"{time.perf_counter() - t0:.2f}s", file=sys.stderr)
 
 

@@ -15,11 +15,9 @@ from .store import Store
 # that is only a date covers the whole day.
 SEARCH_SQL = """
 select
-  items.id, items.published_at, items.platform, items.kind,
-  authors.display_name as author, authors.handle,
-  items.title,
+  items.published_at, authors.display_name as author, authors.handle,
   snippet(items_fts, -1, '[', ']', '…', 24) as snippet,
-  items.text, items.url
+  items.url, items.platform, items.kind, items.title, items.text, items.id
 from items_fts
 join items on items.rowid = items_fts.rowid
 left join authors on authors.id = items.author_id
