@@ -179,6 +179,77 @@ class _ProgressBar:
 
 
 @cli.command()
+@event_option
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help="Only this source (repeat for several): twitter, mastodon, bluesky, flickr.")
+@click.option("--max-wait", type=float, metavar="SECONDS",
+              help="Longest wait for a rate limit before a source stops (progress is saved).")
+@quiet_option
+def fetch(event_slug, sources, max_wait, quiet):
+    """Fetch what is new for your events from every configured source.
+
+    Runs each source named in the config ([sources.NAME]) for each event still running or
+    ended less than 30 days ago (or the one --event names). Incremental and safe to repeat:
+    run it from cron. Exit code 1 if some source failed; the others are saved.
+
+    \b
+    Example:
+        eventarchive fetch
+        eventarchive fetch --event coproduction-2011 --source mastodon
+    """
+    import os
+
+    from .lock import ArchiveLock
+    from .run import active_events
+    from .run import fetch as run_fetch
+    from .sources import LIVE
+    from .store import now_iso
+
+    cfg = _state().config
+    if cfg.path is None:
+        raise ConfigError("fetch needs a config file with your events and sources; run "
+                          "`eventarchive init` to write one")
+    for name in sources:
+        if name not in LIVE:
+            raise ConfigError(f"--source {name}: not a source that fetches; expected one of "
+                              f"{', '.join(LIVE)}")
+    names = list(sources) or [n for n in LIVE if n in cfg.sources]
+    if not names:
+        raise ConfigError(f"{cfg.path}: no sources to fetch from; add a table such as "
+                          "[sources.mastodon] (see docs/sources.md)")
+    events = active_events(cfg, event_slug, now_iso())
+    if not events:
+        if not quiet:
+            click.echo("No event is running or recent; nothing to fetch (name one with "
+                       "--event).", err=True)
+        return
+    live = not quiet and sys.stderr.isatty()
+
+    def progress(run):
+        if live:
+            click.echo(f"\r{run.event} {run.source}: {run.pages} pages, {run.new_items} new "
+                       "   ", nl=False, err=True)
+
+    store = Store.open(cfg.database)
+    with ArchiveLock(cfg.database):
+        runs = run_fetch(store, cfg, events, names, os.environ, max_wait=max_wait,
+                         progress=progress)
+    if live:
+        click.echo("", err=True)
+    for run in runs:
+        for problem in run.problems[:PROBLEMS_SHOWN]:
+            click.echo(problem, err=True)
+        if run.error:
+            click.echo(f"Error: {run.error}", err=True)
+    if not quiet:
+        click.echo("Fetched: " + "; ".join(
+            f"{r.event} {r.source} " + ("failed" if r.error else f"{r.new_items} new")
+            for r in runs) + ".")
+    if any(r.error for r in runs):
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("query")
 @event_option
 @json_option

@@ -56,6 +56,7 @@ class Media:
     taken_at: str | None = None
     alt_text: str | None = None
     sha256: str | None = None
+    license: str | None = None
 
 
 @dataclass(slots=True)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import gc
 import queue
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Event
+from .errors import ConfigError, EventArchiveError
 from .importers import READERS
 from .matching import Matcher
 from .records import Problem
@@ -119,3 +121,80 @@ def read_ahead(batches: Iterator, depth: int = 2) -> Iterator:
     finally:
         stop.set()
         thread.join(timeout=5)
+
+
+# -- fetching ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceRun:
+    source: str
+    event: str
+    new_items: int = 0
+    pages: int = 0
+    problems: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.error else ("partial" if self.problems else "ok")
+
+
+def active_events(cfg, slug: str | None, now: str, keep_days: int = 30) -> list:
+    """The events to fetch: the one asked for, or every event not long over."""
+    from datetime import datetime, timedelta
+
+    if slug:
+        event = cfg.event(slug)
+        if event is None:
+            raise ConfigError(f"{cfg.path}: no event {slug!r}; the events configured are: "
+                              f"{', '.join(e.slug for e in cfg.events) or 'none'}")
+        return [event]
+    cutoff = (datetime.fromisoformat(now) - timedelta(days=keep_days)).isoformat()
+    return [e for e in cfg.events if not e.ends_at or e.ends_at >= cutoff]
+
+
+def fetch(store: Store, cfg, events: list, sources: list[str], env, *,
+          http_factory: Callable | None = None, max_wait: float | None = None,
+          progress: Callable[[SourceRun], None] | None = None) -> list[SourceRun]:
+    """Run each source for each event. One failing source never stops the others."""
+    from .http import Http, HttpSettings
+    from .sources import LIVE
+
+    settings = HttpSettings.from_config(cfg.fetch, max_wait)
+    if http_factory is None:
+        def http_factory(module, secrets):
+            return Http(settings, secrets=secrets)
+    runs = []
+    for event in events:
+        store.ensure_event(event.slug, event.name, event.starts_at, event.ends_at,
+                           event.description)
+        for name in sources:
+            module = LIVE[name]
+            run = SourceRun(name, event.slug)
+            runs.append(run)
+            run_id = store.start_run(name, event.slug)
+            before = store.count("items")
+            try:
+                source_settings = cfg.sources.get(name, {})
+                queries = module.plan(event, source_settings, env)
+                secrets = [env.get(k, "") for k in getattr(module, "SECRETS", ())]
+                with http_factory(module, secrets) as http:
+                    if hasattr(module, "connect"):
+                        module.connect(http, source_settings, env)
+                    for query in queries:
+                        key = f"{event.slug}:{query.key}"
+                        for page in module.fetch(http, query, store.state(name, key)):
+                            store.save(page.batch, event.slug, state=(name, key, page.state))
+                            run.pages += 1
+                            run.problems += [f"{p.where}: {p.reason}" for p in page.batch.problems]
+                            run.new_items = store.count("items") - before
+                            if progress:
+                                progress(run)
+            except (EventArchiveError, sqlite3.DatabaseError) as exc:
+                run.error = f"{name}: {exc}" if not str(exc).startswith(f"{name}:") else str(exc)
+            finally:
+                run.new_items = store.count("items") - before
+                store.finish_run(run_id, run.status, run.new_items,
+                                 run.problems + ([run.error] if run.error else []))
+    return runs

@@ -6,6 +6,7 @@ a value already stored is never replaced by a missing one (``coalesce``).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -149,6 +150,28 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_source_state(db: sqlite_utils.Database) -> None:
+    """Where each source's incremental fetch got to, per query (since ids, cursors)."""
+    db.execute(
+        """
+        CREATE TABLE source_state (
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            state TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (source, key)
+        )
+        """
+    )
+
+
+@migrations()
+def m003_media_license(db: sqlite_utils.Database) -> None:
+    """The licence a photo was published under (Flickr says; most platforms do not)."""
+    db.execute("ALTER TABLE media ADD COLUMN license TEXT")
+
+
 def _create_indexes(conn: sqlite3.Connection) -> None:
     for name, target in INDEXES.items():
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
@@ -175,7 +198,8 @@ ITEM_COLUMNS = _fields(Item) + ("fetched_at",)
 # order of imports and a repeat changes nothing (no rewrite, no full-text churn).
 _ITEM_FILL = [c for c in ITEM_COLUMNS if c not in ("id", "raw", "fetched_at")]
 ITEM_SQL = (
-    f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
+    f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
     "ON CONFLICT(id) DO UPDATE SET "
     + ", ".join(f"{c} = coalesce(items.{c}, excluded.{c})" for c in _ITEM_FILL)
     + ", raw = CASE WHEN length(excluded.raw) > coalesce(length(items.raw), -1) "
@@ -278,11 +302,23 @@ class Store:
 
     # -- saving -------------------------------------------------------------------------------
 
-    def save(self, batch: Batch, event: str | None = None, fetched_at: str | None = None) -> None:
-        """Save one batch atomically: either all of it is stored or none of it."""
+    def save(self, batch: Batch, event: str | None = None, fetched_at: str | None = None,
+             state: tuple[str, str, dict] | None = None) -> None:
+        """Save one batch atomically: either all of it is stored or none of it.
+
+        ``state`` is ``(source, key, value)``: where a fetch got to, saved in the same
+        transaction as what it fetched, so a killed run resumes exactly there.
+        """
         fetched_at = fetched_at or now_iso()
         conn = self.conn
         with conn:
+            if state is not None:
+                source, key, value = state
+                conn.execute(
+                    "INSERT INTO source_state (source, key, state, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(source, key) DO UPDATE SET state = excluded.state, "
+                    "updated_at = excluded.updated_at",
+                    (source, key, json.dumps(value, sort_keys=True), fetched_at))
             if batch.authors:
                 conn.executemany(AUTHOR_SQL, map(_author_row, _unique_authors(batch.authors)))
             if batch.items:
@@ -301,6 +337,11 @@ class Store:
                 conn.executemany(MENTION_SQL, map(_mention_row, batch.mentions))
             if batch.reposts:
                 conn.executemany(REPOST_SQL, map(_repost_row, batch.reposts))
+
+    def state(self, source: str, key: str) -> dict:
+        row = self.conn.execute("SELECT state FROM source_state WHERE source = ? AND key = ?",
+                                (source, key)).fetchone()
+        return json.loads(row[0]) if row else {}
 
     # -- runs ---------------------------------------------------------------------------------
 

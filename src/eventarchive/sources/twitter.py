@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from ..records import Author, Batch, Item, Link, Media, Mention, Repost, Tag
+from ..errors import ConfigError
+from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag
+from . import Page, Query, Sweep
 
 PLATFORM = "twitter"
 _MONTHS = {m: f"{i:02d}" for i, m in enumerate(
@@ -41,8 +43,6 @@ def v2_time(value: str | None) -> str | None:
 
 def iso_time(value: str) -> str | None:
     """Any timestamp Twitter tools write, as ISO 8601 UTC; None when it cannot be read."""
-    from datetime import UTC
-
     value = value.strip()
     for fmt in ("%a %b %d %H:%M:%S %z %Y", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z",
                 "%Y-%m-%d %H:%M:%S%z", "%d/%m/%Y %H:%M:%S"):
@@ -268,3 +268,108 @@ def _referenced(ref: Mapping, includes: V2Includes) -> Mapping | None:
     if ref.get("text") is not None:
         return ref
     return includes.tweets.get(ref.get("id"))
+
+
+# -- fetching from the X API v2 -------------------------------------------------------------------
+
+NAME = "twitter"
+TOKEN_ENV = "EVENTARCHIVE_X_BEARER_TOKEN"
+SECRETS = (TOKEN_ENV,)
+DEFAULT_BASE_URL = "https://api.x.com"
+RECENT_DAYS = 7  # what recent search covers; full-archive search ("all") needs a paid tier
+MAX_QUERY = 512
+FIELDS = {
+    "expansions": "author_id,referenced_tweets.id,referenced_tweets.id.author_id,"
+                  "attachments.media_keys,entities.mentions.username,in_reply_to_user_id",
+    "tweet.fields": "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,"
+                    "entities,attachments,public_metrics,lang,note_tweet",
+    "user.fields": "name,username,profile_image_url",
+    "media.fields": "url,preview_image_url,width,height,alt_text,type",
+}
+
+
+def search_query(event) -> str:
+    """The event as an X search: its hashtags, keywords and accounts, any of them."""
+    terms = [f"#{t}" for t in event.hashtags]
+    terms += [f'"{k}"' if " " in k or "-" in k else k for k in event.keywords]
+    terms += [f"from:{a.lstrip('@')}" for a in event.accounts.get("twitter", [])]
+    return " OR ".join(terms)
+
+
+def plan(event, settings: dict, env: Mapping) -> list:
+    if not env.get(TOKEN_ENV):
+        raise ConfigError(f"twitter: {TOKEN_ENV} is not set; create a bearer token in the X "
+                          "developer portal and export it in the environment")
+    base = settings.get("base_url", DEFAULT_BASE_URL).rstrip("/")
+    endpoint = settings.get("search", "recent")
+    if endpoint not in ("recent", "all"):
+        raise ConfigError(f'sources.twitter.search: expected "recent" or "all", not {endpoint!r}')
+    queries = []
+    text = search_query(event)
+    if text:
+        if len(text) > MAX_QUERY:
+            raise ConfigError(f"twitter: the search for {event.slug} is {len(text)} characters, "
+                              f"over X's {MAX_QUERY}; use fewer hashtags, keywords or accounts")
+        queries.append(Query(f"search:{endpoint}:{text}", {
+            "url": f"{base}/2/tweets/search/{endpoint}", "query": text,
+            "start_time": event.starts_at, "end_time": event.ends_at,
+            "recent": endpoint == "recent",
+        }))
+    for account in event.accounts.get("twitter", []):
+        handle = account.lstrip("@")
+        queries.append(Query(f"timeline:{handle.lower()}", {"base": base, "username": handle}))
+    return queries
+
+
+def connect(http, settings: dict, env: Mapping) -> None:
+    http.client.headers["Authorization"] = f"Bearer {env[TOKEN_ENV]}"
+
+
+def fetch(http, query, state: dict, now: datetime | None = None):
+    """Pages of records for one query, newest first, resumable (see ``sources.Sweep``)."""
+    params = query.params
+    sweep = Sweep(state)
+    if "username" in params:
+        users, _ = http.get_json(f"{params['base']}/2/users/by/username/{params['username']}")
+        url = f"{params['base']}/2/users/{users['data']['id']}/tweets"
+        request = {"max_results": 100}
+        token_name = "pagination_token"
+    else:
+        url = params["url"]
+        request = {"query": params["query"], "max_results": 100}
+        token_name = "next_token"
+        if params.get("end_time"):
+            request["end_time"] = params["end_time"]
+        start = params.get("start_time")
+        if params.get("recent"):
+            # Recent search refuses a start_time older than seven days.
+            floor = (now or datetime.now(UTC)) - timedelta(days=RECENT_DAYS) + timedelta(
+                minutes=1)
+            start = max(start, floor.isoformat(timespec="seconds")) if start else None
+        if start and not sweep.since:
+            request["start_time"] = start
+    request.update(FIELDS)
+    if sweep.since:
+        request["since_id"] = sweep.since
+    if sweep.before:
+        request["until_id"] = sweep.before
+    seen_tokens = set()
+    while True:
+        page, _ = http.get_json(url, params=request)
+        batch = Batch()
+        parse_v2_page(page, batch)
+        for error in page.get("errors") or ():
+            batch.problems.append(Problem(f"twitter:{query.key}", error.get("detail") or
+                                          error.get("title") or str(error)))
+        ids = [str(t["id"]) for t in page.get("data") or ()]
+        token = (page.get("meta") or {}).get("next_token")
+        repeated = token in seen_tokens
+        if repeated:
+            batch.problems.append(Problem(f"twitter:{query.key}", "the API repeated its "
+                                          "next_token; stopped paging"))
+        last = not token or not ids or repeated
+        yield Page(batch, sweep.page_state(ids, last))
+        if last:
+            return
+        seen_tokens.add(token)
+        request[token_name] = token
