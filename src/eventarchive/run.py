@@ -158,7 +158,7 @@ def fetch(store: Store, cfg, events: list, sources: list[str], env, *,
           http_factory: Callable | None = None, max_wait: float | None = None,
           progress: Callable[[SourceRun], None] | None = None) -> list[SourceRun]:
     """Run each source for each event. One failing source never stops the others."""
-    from .http import Http, HttpSettings
+    from .http import AuthError, Http, HttpSettings
     from .sources import LIVE
 
     settings = HttpSettings.from_config(cfg.fetch, max_wait)
@@ -192,7 +192,10 @@ def fetch(store: Store, cfg, events: list, sources: list[str], env, *,
                             if progress:
                                 progress(run)
             except (EventArchiveError, sqlite3.DatabaseError) as exc:
-                run.error = f"{name}: {exc}" if not str(exc).startswith(f"{name}:") else str(exc)
+                message = str(exc)
+                if isinstance(exc, AuthError) and getattr(module, "SECRETS", ()):
+                    message += (f"; check {' and '.join(module.SECRETS)} (expired or revoked?)")
+                run.error = message if message.startswith(f"{name}:") else f"{name}: {message}"
             finally:
                 run.new_items = store.count("items") - before
                 store.finish_run(run_id, run.status, run.new_items,
