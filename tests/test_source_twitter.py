@@ -20,7 +20,7 @@ def pages(fixtures):
 
 
 def make_config(tmp_path, httpserver, **source):
-    table = {"base_url": httpserver.url_for("").rstrip("/"), **source}
+    table = {"base_url": httpserver.url_for("").rstrip("/"), "search": "all", **source}
     return config.parse({
         "events": [{"slug": "lambethcoop-2011", "name": "Lambeth Co-op Day",
                     "starts_at": "2011-10-21T09:00:00+01:00",
@@ -85,7 +85,7 @@ def test_fetch_pages_then_second_run_asks_only_for_newer(store, tmp_path, httpse
 
 
 def test_429_then_success(store, tmp_path, httpserver, pages):
-    path = "/2/tweets/search/recent"
+    path = "/2/tweets/search/all"
     httpserver.expect_ordered_request(path).respond_with_response(
         Response("", status=429, headers={"Retry-After": "1"}))
     httpserver.expect_ordered_request(path).respond_with_json(strip_meta(pages[0]))
@@ -95,7 +95,7 @@ def test_429_then_success(store, tmp_path, httpserver, pages):
 
 
 def test_refused_token_says_which_variable(store, tmp_path, httpserver):
-    httpserver.expect_request("/2/tweets/search/recent").respond_with_response(
+    httpserver.expect_request("/2/tweets/search/all").respond_with_response(
         Response('{"title": "Unauthorized"}', status=401))
     (result,) = run(store, make_config(tmp_path, httpserver))
     assert result.error.startswith("twitter: ")
@@ -109,7 +109,7 @@ def test_missing_token_is_a_config_error(store, tmp_path, httpserver):
 
 
 def test_a_repeating_next_token_stops(store, tmp_path, httpserver, pages):
-    httpserver.expect_request("/2/tweets/search/recent").respond_with_json(
+    httpserver.expect_request("/2/tweets/search/all").respond_with_json(
         strip_meta(pages[0], "same"))
     (result,) = run(store, make_config(tmp_path, httpserver))
     assert result.error is None and result.pages == 2
@@ -117,7 +117,7 @@ def test_a_repeating_next_token_stops(store, tmp_path, httpserver, pages):
 
 
 def test_killed_mid_sweep_resumes_with_until_id(store, tmp_path, httpserver, pages):
-    path = "/2/tweets/search/recent"
+    path = "/2/tweets/search/all"
     calls = []
 
     def handler(request):
@@ -129,7 +129,7 @@ def test_killed_mid_sweep_resumes_with_until_id(store, tmp_path, httpserver, pag
         return Response(json.dumps(strip_meta(pages[0], "p2")), content_type="application/json")
 
     httpserver.expect_request(path).respond_with_handler(handler)
-    cfg = make_config(tmp_path, httpserver, retries=0)
+    cfg = make_config(tmp_path, httpserver)
     settings = HttpSettings(backoff=0, retries=0)
     (broken,) = fetch(store, cfg, cfg.events, ["twitter"], ENV,
                       http_factory=lambda m, s: Http(settings, sleep=lambda s: None))
@@ -151,3 +151,10 @@ def test_killed_mid_sweep_resumes_with_until_id(store, tmp_path, httpserver, pag
         columns = "*" if table != "items" else "id, text, author_id, published_at, raw"
         query = f"select {columns} from {table} order by 1"
         assert store.conn.execute(query).fetchall() == whole.conn.execute(query).fetchall()
+
+
+def test_recent_search_cannot_reach_an_old_event(store, tmp_path, httpserver):
+    (result,) = run(store, make_config(tmp_path, httpserver, search="recent"))
+    assert "recent search only covers the last 7 days" in result.error
+    assert 'set search = "all"' in result.error
+    assert len(httpserver.log) == 0

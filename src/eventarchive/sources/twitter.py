@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 
 from ..errors import ConfigError
+from ..http import FetchError
 from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag
 from . import Page, Query, Sweep
 
@@ -345,7 +346,12 @@ def fetch(http, query, state: dict, now: datetime | None = None):
             # Recent search refuses a start_time older than seven days.
             floor = (now or datetime.now(UTC)) - timedelta(days=RECENT_DAYS) + timedelta(
                 minutes=1)
-            start = max(start, floor.isoformat(timespec="seconds")) if start else None
+            start = max(start or "", floor.isoformat(timespec="seconds"))
+            if params.get("end_time") and params["end_time"] <= start:
+                raise FetchError(
+                    f"twitter: recent search only covers the last {RECENT_DAYS} days and this "
+                    f"event ended {params['end_time'][:10]}; set search = \"all\" under "
+                    "[sources.twitter] (needs full-archive access) or import an archive")
         if start and not sweep.since:
             request["start_time"] = start
     request.update(FIELDS)
