@@ -65,6 +65,8 @@ def test_a_named_config_that_does_not_exist_says_how_to_make_one(tmp_path):
         ('[[events]]\nslug = "x"\nsessions = [{ starts_at = "2011-10-21T09:00:00Z" }]\n',
          r"sessions\[0\]\.title: missing"),
         ("database = \n", r"not valid TOML"),
+        ("[fetch]\ntimeout = \"30\"\n", r"fetch\.timeout: expected a number"),
+        ("[fetch]\nretry = 3\n", r"fetch\.retry: unknown key"),
     ],
 )
 def test_mistakes_name_the_file_and_key(tmp_path, text, message):

@@ -19,6 +19,9 @@ DEFAULT_MEDIA_DIR = "data/media"
 SOURCES = ("twitter", "mastodon", "bluesky", "flickr", "web", "wordpress", "guardian",
            "wayback", "storify", "notes")
 ACCOUNT_PLATFORMS = ("twitter", "mastodon", "bluesky", "flickr")
+FETCH_KEYS = {"user_agent": str, "timeout": (int, float), "retries": int, "backoff": (int, float),
+              "max_wait": (int, float), "max_bytes": int, "max_redirects": int,
+              "allow_private_addresses": bool}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TIME_FORM = "an ISO 8601 time with a UTC offset, e.g. 2011-10-21T09:00:00+01:00"
 
@@ -122,6 +125,11 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
     fetch = data.get("fetch", {})
     if not isinstance(fetch, dict):
         raise ConfigError(f"{where}: fetch: expected a table [fetch]")
+    _only(fetch, set(FETCH_KEYS), where, "fetch")
+    for name, kind in FETCH_KEYS.items():
+        if name in fetch and not _is(fetch[name], kind):
+            form = {str: "a string in quotes", bool: "true or false"}.get(kind, "a number")
+            raise ConfigError(f"{where}: fetch.{name}: expected {form}")
     return Config(path, Path(db), Path(media), events, sources, fetch)
 
 
@@ -171,6 +179,13 @@ def _event(raw, where: str, key: str) -> Event:
                                       _time(s, "ends_at", where, skey),
                                       _str(s, "room", where, skey, None)))
     return event
+
+
+def _is(value, kind) -> bool:
+    """isinstance, where True and False do not count as numbers."""
+    if kind is bool:
+        return isinstance(value, bool)
+    return isinstance(value, kind) and not isinstance(value, bool)
 
 
 def _only(table: dict, allowed: set[str], where: str, key: str) -> None:
