@@ -73,9 +73,9 @@ class Sweep:
 
 
 def _live() -> dict:
-    from . import twitter
+    from . import flickr, twitter
 
-    return {module.NAME: module for module in (twitter,)}
+    return {module.NAME: module for module in (twitter, flickr)}
 
 
 LIVE = _live()
