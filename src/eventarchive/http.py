@@ -26,7 +26,14 @@ DEFAULT_USER_AGENT = (f"eventarchive/{__version__} "
 
 
 class FetchError(EventArchiveError):
-    """A request failed for good; the message says what to try."""
+    """A request failed for good; the message says what to try. ``status`` is the HTTP status
+    when there was one."""
+
+    status: int | None = None
+
+    def with_status(self, status: int) -> FetchError:
+        self.status = status
+        return self
 
 
 class AuthError(FetchError):
@@ -141,9 +148,10 @@ class Http:
                 continue
             if status in (401, 403):
                 raise AuthError(self.redact(
-                    f"{_host(url)}: HTTP {status}, credentials refused"))
+                    f"{_host(url)}: HTTP {status}, credentials refused")).with_status(status)
             if status >= 400:
-                raise FetchError(self.redact(f"{_host(url)}: HTTP {status} for {url}"))
+                raise FetchError(self.redact(f"{_host(url)}: HTTP {status} for {url}")
+                                 ).with_status(status)
             return response
 
     def _send(self, method: str, url: str, **kwargs) -> httpx.Response:

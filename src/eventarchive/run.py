@@ -193,8 +193,10 @@ def fetch(store: Store, cfg, events: list, sources: list[str], env, *,
                                 progress(run)
             except (EventArchiveError, sqlite3.DatabaseError) as exc:
                 message = str(exc)
-                if isinstance(exc, AuthError) and getattr(module, "SECRETS", ()):
-                    message += (f"; check {' and '.join(module.SECRETS)} (expired or revoked?)")
+                secrets = getattr(module, "SECRETS", ())
+                if isinstance(exc, AuthError) and secrets and not any(
+                        s in message for s in secrets):
+                    message += f"; check {' and '.join(secrets)} (expired or revoked?)"
                 run.error = message if message.startswith(f"{name}:") else f"{name}: {message}"
             finally:
                 run.new_items = store.count("items") - before

@@ -73,9 +73,9 @@ class Sweep:
 
 
 def _live() -> dict:
-    from . import flickr, twitter
+    from . import flickr, mastodon, twitter
 
-    return {module.NAME: module for module in (twitter, flickr)}
+    return {module.NAME: module for module in (twitter, mastodon, flickr)}
 
 
 LIVE = _live()

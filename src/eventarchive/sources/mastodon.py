@@ -81,6 +81,8 @@ def html_text(content: str | None) -> str:
 
 
 def _soup_text(soup: BeautifulSoup) -> str:
+    for hidden in soup.find_all(("script", "style", "template")):
+        hidden.decompose()
     for br in soup.find_all("br"):
         br.replace_with("\n")
     for block in soup.find_all(_BLOCKS):
