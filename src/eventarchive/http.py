@@ -198,8 +198,11 @@ class Http:
                 return max(0.0, parsedate_to_datetime(retry_after).timestamp() - self.clock())
             except (TypeError, ValueError):
                 pass
-        reset = headers.get("x-rate-limit-reset") or headers.get("x-ratelimit-reset")
-        remaining = headers.get("x-rate-limit-remaining") or headers.get("x-ratelimit-remaining")
+        # X: x-rate-limit-*; Mastodon: X-RateLimit-*; Bluesky: RateLimit-*
+        reset = (headers.get("x-rate-limit-reset") or headers.get("x-ratelimit-reset")
+                 or headers.get("ratelimit-reset"))
+        remaining = (headers.get("x-rate-limit-remaining") or headers.get("x-ratelimit-remaining")
+                     or headers.get("ratelimit-remaining"))
         if reset and (response.status_code == 429 or remaining == "0"):
             reset = reset.strip()
             if reset.isdigit():  # X: epoch seconds

@@ -191,6 +191,9 @@ def fetch(store: Store, cfg, events: list, sources: list[str], env, *,
                             run.new_items = store.count("items") - before
                             if progress:
                                 progress(run)
+            except KeyboardInterrupt:
+                run.error = f"{name}: interrupted; the next run carries on from the last page saved"
+                raise
             except (EventArchiveError, sqlite3.DatabaseError) as exc:
                 message = str(exc)
                 secrets = getattr(module, "SECRETS", ())

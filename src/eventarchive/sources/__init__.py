@@ -73,9 +73,9 @@ class Sweep:
 
 
 def _live() -> dict:
-    from . import flickr, mastodon, twitter
+    from . import bluesky, flickr, mastodon, twitter
 
-    return {module.NAME: module for module in (twitter, mastodon, flickr)}
+    return {module.NAME: module for module in (twitter, mastodon, bluesky, flickr)}
 
 
 LIVE = _live()

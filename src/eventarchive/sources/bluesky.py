@@ -330,7 +330,7 @@ class Session:
         try:
             return http.get_json(url, params=params, headers=self._bearer(self.access))[0]
         except AuthError:
-            raise AuthError(self._refused("refused the new session")) from None
+            raise AuthError(self._refused("refused the renewed session of")) from None
 
     def login(self, http) -> None:
         try:
@@ -339,7 +339,7 @@ class Session:
         except FetchError as exc:
             if _status(exc) not in (400, 401, 403):
                 raise
-            raise AuthError(self._refused("refused the handle or app password")) from None
+            raise AuthError(self._refused("refused the login for")) from None
         self._keep(data)
 
     def renew(self, http) -> None:
@@ -358,13 +358,13 @@ class Session:
 
     def _keep(self, data) -> None:
         if not isinstance(data, dict) or not data.get("accessJwt"):
-            raise AuthError(self._refused("answered without a session"))
+            raise AuthError(self._refused("gave no session for"))
         self.access, self.refresh = data["accessJwt"], data.get("refreshJwt")
 
     def _refused(self, what: str) -> str:
-        return (f"bluesky: {self.base} {what}; check {HANDLE_ENV} (your handle, e.g. "
-                f"name.bsky.social) and {PASSWORD_ENV} (an app password, not your account "
-                "password)")
+        # The runner adds "check EVENTARCHIVE_BLUESKY_APP_PASSWORD" to an AuthError.
+        return (f"bluesky: {self.base} {what} {self.handle} ({HANDLE_ENV}); use an app "
+                "password, not the account password")
 
     @staticmethod
     def _bearer(token: str | None) -> dict:
@@ -421,6 +421,9 @@ def fetch(http, query, state: dict):
             page = params["session"].get_json(http, params["url"], request)
         else:
             page, _ = http.get_json(params["url"], params=request)
+        if not isinstance(page, dict):
+            raise FetchError(f"bluesky: {params['url']} answered with something that is not an "
+                             "XRPC response; check the source's base_url and appview_url")
         batch = Batch()
         items = page.get("posts" if search else "feed") or []
         reached = False
