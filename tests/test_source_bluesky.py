@@ -1,3 +1,4 @@
+
 """Bluesky: parsing recorded payloads (pure), and fetching through the real runner from a fake
 AppView/PDS on 127.0.0.1 (search, author feeds, sessions, paging, limits, resuming)."""
 
@@ -17,6 +18,7 @@ from eventarchive.http import Http, HttpSettings
 from eventarchive.records import Author, Batch, Item, Link, Media, Mention, Repost, Tag
 from eventarchive.sources import bluesky
 from eventarchive.store import Store
+from eventarchive.times import utc_iso
 
 LAMBETH = "did:plc:xs3663u746kl3es7fxgpmxxp"
 JO = "did:plc:obfsgjacz2f52mjcdyols2ew"
@@ -50,10 +52,10 @@ def id_(uri):
 
 
 def test_times_become_iso_utc_without_fractions():
-    assert bluesky.iso_time("2026-10-21T09:05:12.345Z") == "2026-10-21T09:05:12+00:00"
-    assert bluesky.iso_time("2026-10-21T10:05:12.123456789+01:00") == "2026-10-21T09:05:12+00:00"
-    assert bluesky.iso_time("2026-10-21T09:05:12") == "2026-10-21T09:05:12+00:00"
-    assert bluesky.iso_time("yesterday") is None and bluesky.iso_time(None) is None
+    assert utc_iso("2026-10-21T09:05:12.345Z") == "2026-10-21T09:05:12+00:00"
+    assert utc_iso("2026-10-21T10:05:12.123456789+01:00") == "2026-10-21T09:05:12+00:00"
+    assert utc_iso("2026-10-21T09:05:12") == "2026-10-21T09:05:12+00:00"
+    assert utc_iso("yesterday") is None and utc_iso(None) is None
     # A post's place in time is the earlier of createdAt and indexedAt (a backdated or
     # future-dated createdAt cannot jump the queue).
     assert bluesky.sort_time({"createdAt": "2031-01-01T00:00:00Z"},
@@ -298,8 +300,8 @@ class FakeBluesky:
         self.access = "expired"
 
     def search(self, args):
-        since = bluesky.iso_time(args.get("since")) or ""
-        until = bluesky.iso_time(args.get("until")) or "9999"
+        since = utc_iso(args.get("since")) or ""
+        until = utc_iso(args.get("until")) or "9999"
         term = args["q"].strip('"').lower()
         hits = sorted((p for p in self.posts if term in p["record"]["text"].lower()
                        and since <= bluesky.post_time(p) < until),
@@ -312,7 +314,7 @@ class FakeBluesky:
 
     def author_feed(self, args):
         items = sorted(self.feed, key=bluesky.feed_item_time, reverse=True)
-        cursor = bluesky.iso_time(args.get("cursor"))
+        cursor = utc_iso(args.get("cursor"))
         if cursor:
             items = [i for i in items if bluesky.feed_item_time(i) < cursor]
         page = {"feed": items[:self.page_size]}

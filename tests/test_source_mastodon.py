@@ -1,3 +1,4 @@
+
 """Mastodon: parsing recorded statuses (pure), planning, and fetches through the real runner
 against a fake instance on 127.0.0.1 that pages the way Mastodon does (Link headers)."""
 
@@ -15,6 +16,7 @@ from eventarchive.records import Author, Batch, Item, Link, Media, Mention, Repo
 from eventarchive.run import fetch
 from eventarchive.sources import mastodon
 from eventarchive.store import Store
+from eventarchive.times import utc_iso
 
 TOOT = "https://toot.example.org"
 NET = "https://mastodon.example.net"
@@ -182,9 +184,9 @@ def test_an_unexpected_shape_is_a_problem_not_a_crash(fixtures):
 
 
 def test_times_become_iso_utc():
-    assert mastodon.iso_utc("2026-10-21T08:02:14.123Z") == "2026-10-21T08:02:14+00:00"
-    assert mastodon.iso_utc("2026-10-21T09:02:14+01:00") == "2026-10-21T08:02:14+00:00"
-    assert mastodon.iso_utc("yesterday") is None
+    assert utc_iso("2026-10-21T08:02:14.123Z") == "2026-10-21T08:02:14+00:00"
+    assert utc_iso("2026-10-21T09:02:14+01:00") == "2026-10-21T08:02:14+00:00"
+    assert utc_iso("yesterday") is None
 
 
 # -- planning -----------------------------------------------------------------------------------

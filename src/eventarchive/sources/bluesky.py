@@ -10,40 +10,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import orjson
 
 from ..errors import ConfigError
 from ..http import AuthError, FetchError
 from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag
+from ..times import utc_iso
 from . import Page, Query
 
 PLATFORM = "bluesky"
 POST_COLLECTION = "app.bsky.feed.post"
-_FRACTION = re.compile(r"\.\d+")
 _MIME = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp",
          "gif": "image/gif"}
-
-
-def iso_time(value) -> str | None:
-    """``2026-10-21T09:05:12.345Z`` ► ``2026-10-21T09:05:12+00:00``; None when unreadable."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = _FRACTION.sub("", value.strip(), count=1).replace("Z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).isoformat()
 
 
 def sort_time(record: Mapping, indexed_at) -> str | None:
     """When the network files a post: the earlier of ``createdAt`` and ``indexedAt`` (its
     ``sortAt``, which searchPosts' ``since``/``until`` and feed order use)."""
-    times = [t for t in (iso_time(record.get("createdAt")), iso_time(indexed_at)) if t]
+    times = [t for t in (utc_iso(record.get("createdAt")), utc_iso(indexed_at)) if t]
     return min(times) if times else None
 
 
@@ -55,7 +41,7 @@ def feed_item_time(item: Mapping) -> str | None:
     """Where an author feed item sits in the feed: a repost by when it was reposted."""
     reason = item.get("reason") or {}
     if reason.get("$type", "").endswith("#reasonRepost") and reason.get("indexedAt"):
-        return iso_time(reason["indexedAt"])
+        return utc_iso(reason["indexedAt"])
     return post_time(item.get("post") or {})
 
 
@@ -102,7 +88,7 @@ def parse_feed_item(item: Mapping, batch: Batch) -> str:
         batch.authors.append(by)
         native = reason.get("uri") or f"{reason['by']['did']}/repost/{item['post']['uri']}"
         batch.reposts.append(Repost(f"{PLATFORM}:{native}", item_id, by.id,
-                                    iso_time(reason.get("indexedAt"))))
+                                    utc_iso(reason.get("indexedAt"))))
     return item_id
 
 
@@ -122,7 +108,7 @@ def _post(view: Mapping, record: Mapping, embeds: list, batch: Batch, depth: int
     author = parse_author(view["author"])
     batch.authors.append(author)
     item_id = f"{PLATFORM}:{uri}"
-    published = iso_time(record.get("createdAt")) or iso_time(view.get("indexedAt"))
+    published = utc_iso(record.get("createdAt")) or utc_iso(view.get("indexedAt"))
     found = _Found(item_id)
     text = _facets(record.get("text") or "", record.get("facets"), found)
     for tag in record.get("tags") or ():

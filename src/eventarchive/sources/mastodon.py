@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -25,6 +24,7 @@ from bs4 import BeautifulSoup
 from ..errors import ConfigError
 from ..http import AuthError, FetchError, RateLimited
 from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag
+from ..times import utc_iso
 from . import Page, Query
 
 PLATFORM = "mastodon"
@@ -36,19 +36,6 @@ _MIMES = {
     "ogg": "audio/ogg", "oga": "audio/ogg", "opus": "audio/ogg", "wav": "audio/wav",
     "m4a": "audio/mp4", "flac": "audio/flac",
 }
-
-
-def iso_utc(value: str | None) -> str | None:
-    """``2026-10-21T08:02:14.123Z`` ► ``2026-10-21T08:02:14+00:00``; None when unreadable."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 def full_acct(acct: str, url: str | None) -> str:
@@ -143,7 +130,7 @@ def parse_status(status: Mapping, batch: Batch, uris: Mapping | None = None) -> 
     uris = uris or {}
     poster = author(status["account"])
     batch.authors.append(poster)
-    published = iso_utc(status.get("created_at"))
+    published = utc_iso(status.get("created_at"))
     original = status.get("reblog")
     if original:
         original_id = parse_status(original, batch, uris)
@@ -455,12 +442,12 @@ def _id(status) -> str | None:
 
 def _within(status, starts: str | None, ends: str | None) -> bool:
     """Posted (or boosted) during the event; a status without a readable time is kept."""
-    when = iso_utc(status.get("created_at")) if isinstance(status, Mapping) else None
+    when = utc_iso(status.get("created_at")) if isinstance(status, Mapping) else None
     if when is None:
         return True
     return not (starts and when < starts) and not (ends and when > ends)
 
 
 def _before(status, starts: str | None) -> bool:
-    when = iso_utc(status.get("created_at")) if isinstance(status, Mapping) else None
+    when = utc_iso(status.get("created_at")) if isinstance(status, Mapping) else None
     return bool(starts and when and when < starts)
