@@ -26,12 +26,19 @@ docs: $(STAMP)
 	$(BIN)/cog -r docs/cli.md docs/schema.md
 
 # Builds data/demo.db from the bundled sample data (fictional people, real export formats)
-# with the real import commands, then serves it.
+# with the real import commands (2011) and the real fetch against a local replay of recorded
+# API answers (2026), then serves it.
 demo-build: $(STAMP)
 	rm -f data/demo.db data/demo.db-wal data/demo.db-shm
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) import twitter-archive data/sample/twitter-archive --event lambethcoop-2011
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) import twarc data/sample/lambethcoop-twarc2.jsonl --event lambethcoop-2011
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) import tags-csv data/sample/lambethcoop-tags.csv --event lambethcoop-2011
+	@# The 2026 edition comes in through the real `fetch`, from a local replay of recorded API
+	@# answers (data/sample/replay/; config/demo.toml points every source at port 8765).
+	env EVENTARCHIVE_X_BEARER_TOKEN=demo EVENTARCHIVE_BLUESKY_HANDLE=demo.example \
+	  EVENTARCHIVE_BLUESKY_APP_PASSWORD=demo EVENTARCHIVE_FLICKR_KEY=demo \
+	  $(PY) -m eventarchive.replay data/sample/replay --port 8765 -- \
+	  $(BIN)/eventarchive --config $(DEMO_CONFIG) fetch --event lambethcoop-2026
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) status
 
 demo: demo-build

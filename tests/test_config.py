@@ -67,6 +67,9 @@ def test_a_named_config_that_does_not_exist_says_how_to_make_one(tmp_path):
         ("database = \n", r"not valid TOML"),
         ("[fetch]\ntimeout = \"30\"\n", r"fetch\.timeout: expected a number"),
         ("[fetch]\nretry = 3\n", r"fetch\.retry: unknown key"),
+        ("[sources.twitter]\nbase-url = \"http://x\"\n", r"sources\.twitter\.base-url: unknown"),
+        ("[sources.mastodon]\ninstances = [\"mastodon.social\"]\n",
+         r"sources\.mastodon\.instances: expected an http\(s\) address"),
     ],
 )
 def test_mistakes_name_the_file_and_key(tmp_path, text, message):

@@ -158,3 +158,23 @@ def test_recent_search_cannot_reach_an_old_event(store, tmp_path, httpserver):
     assert "recent search only covers the last 7 days" in result.error
     assert 'set search = "all"' in result.error
     assert len(httpserver.log) == 0
+
+
+def test_account_timeline_is_limited_to_the_event_window(store, tmp_path, httpserver, pages):
+    httpserver.expect_request("/2/users/by/username/lambeth_events").respond_with_json(
+        {"data": {"id": "398120457", "name": "Lambeth Co-op Day", "username": "lambeth_events"}})
+    seen = []
+
+    def handler(request):
+        seen.append(dict(request.args))
+        return Response(json.dumps(strip_meta(pages[1])), content_type="application/json")
+
+    httpserver.expect_request("/2/users/398120457/tweets").respond_with_handler(handler)
+    httpserver.expect_request("/2/tweets/search/all").respond_with_json({"meta": {}})
+    cfg = make_config(tmp_path, httpserver)
+    cfg.events[0].hashtags = []
+    cfg.events[0].accounts = {"twitter": ["@lambeth_events"]}
+    (result,) = run(store, cfg)
+    assert result.error is None and result.new_items > 0
+    assert seen[0]["start_time"] == "2011-10-21T08:00:00+00:00"
+    assert seen[0]["end_time"] == "2011-10-21T16:00:00+00:00"

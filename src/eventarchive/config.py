@@ -122,6 +122,7 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
                 f"{where}: sources.{name}: unknown source; expected one of {', '.join(SOURCES)}")
         if not isinstance(table, dict):
             raise ConfigError(f"{where}: sources.{name}: expected a table [sources.{name}]")
+        _check_source(table, name, where)
     fetch = data.get("fetch", {})
     if not isinstance(fetch, dict):
         raise ConfigError(f"{where}: fetch: expected a table [fetch]")
@@ -131,6 +132,21 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
             form = {str: "a string in quotes", bool: "true or false"}.get(kind, "a number")
             raise ConfigError(f"{where}: fetch.{name}: expected {form}")
     return Config(path, Path(db), Path(media), events, sources, fetch)
+
+
+def _check_source(table: dict, name: str, where: str) -> None:
+    """Unknown keys and addresses that are not http(s) URLs, for the sources that fetch."""
+    from .sources import LIVE
+
+    known = getattr(LIVE.get(name), "SETTINGS", None)
+    if known is not None:
+        _only(table, set(known), where, f"sources.{name}")
+    for key, value in table.items():
+        urls = value if isinstance(value, list) else [value]
+        if (key.endswith("url") or key.endswith("instance") or key == "instances") and not all(
+                isinstance(u, str) and u.startswith(("http://", "https://")) for u in urls):
+            raise ConfigError(f"{where}: sources.{name}.{key}: expected an http(s) address, "
+                              'e.g. "https://mastodon.social"')
 
 
 def _event(raw, where: str, key: str) -> Event:

@@ -8,14 +8,17 @@ A replay folder holds the payloads and a ``routes.json``: a list of routes, the 
 ``query`` values must equal the request's parameters; ``null`` means "absent". Optional keys:
 ``method`` (GET), ``status`` (200), ``headers``. Nothing here is used by a normal fetch.
 
-Run: ``python -m eventarchive.replay data/sample/replay --port 8765``
+Run: ``python -m eventarchive.replay data/sample/replay --port 8765``, or with a command after
+``--`` to serve only while that command runs (the demo's fetch), exiting with its exit code.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -67,20 +70,34 @@ def make_handler(folder: Path, routes: list[dict]):
     return Handler
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[argv.index("--") + 1:] if "--" in argv else []
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--port", type=int, default=8765)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv[:argv.index("--")] if command else argv)
     routes = load_routes(args.folder)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args.folder, routes))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args.folder, routes))
+    except OSError as exc:
+        print(f"replay: cannot listen on 127.0.0.1:{args.port} ({exc.strerror}); is an old "
+              "replay still running?", file=sys.stderr)
+        return 2
     print(f"Replaying {len(routes)} recorded responses on http://127.0.0.1:{args.port}/",
           file=sys.stderr, flush=True)
+    if not command:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        return 0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        return subprocess.call(command)
+    finally:
+        server.shutdown()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -211,6 +211,9 @@ def _base_url(value, key: str) -> str:
     return value
 
 
+SETTINGS = ("instances", "account_base_url", "token_instance", "resolve_replies")
+
+
 def settings_of(settings: Mapping) -> dict:
     """The [sources.mastodon] table, checked and with its defaults."""
     instances = settings.get("instances", list(DEFAULT_INSTANCES))

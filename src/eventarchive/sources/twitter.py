@@ -276,6 +276,7 @@ def _referenced(ref: Mapping, includes: V2Includes) -> Mapping | None:
 NAME = "twitter"
 TOKEN_ENV = "EVENTARCHIVE_X_BEARER_TOKEN"
 SECRETS = (TOKEN_ENV,)
+SETTINGS = ("base_url", "search")
 DEFAULT_BASE_URL = "https://api.x.com"
 RECENT_DAYS = 7  # what recent search covers; full-archive search ("all") needs a paid tier
 MAX_QUERY = 512
@@ -318,7 +319,9 @@ def plan(event, settings: dict, env: Mapping) -> list:
         }))
     for account in event.accounts.get("twitter", []):
         handle = account.lstrip("@")
-        queries.append(Query(f"timeline:{handle.lower()}", {"base": base, "username": handle}))
+        queries.append(Query(f"timeline:{handle.lower()}", {
+            "base": base, "username": handle,
+            "start_time": event.starts_at, "end_time": event.ends_at}))
     return queries
 
 
@@ -335,6 +338,11 @@ def fetch(http, query, state: dict, now: datetime | None = None):
         url = f"{params['base']}/2/users/{users['data']['id']}/tweets"
         request = {"max_results": 100}
         token_name = "pagination_token"
+        # Only the event's window: an account's whole timeline is not the event.
+        if params.get("end_time"):
+            request["end_time"] = params["end_time"]
+        if params.get("start_time") and not sweep.since:
+            request["start_time"] = params["start_time"]
     else:
         url = params["url"]
         request = {"query": params["query"], "max_results": 100}
