@@ -129,11 +129,14 @@ def import_(kind, path, event_slug, match, quiet):
             raise ConfigError(f"--match needs event {event_slug!r} in the config, with its "
                               "hashtags, keywords, accounts or times")
         event = config_module.Event(slug=event_slug, name=event_slug)
+    from .lock import ArchiveLock
+
     store = Store.open(cfg.database)
     bar = _ProgressBar(quiet, f"Importing {path.name}")
     try:
-        result = import_file(store, kind, path, event, cfg.media_dir, match=match,
-                             progress=bar.update, total=bar.start)
+        with ArchiveLock(cfg.database):
+            result = import_file(store, kind, path, event, cfg.media_dir, match=match,
+                                 progress=bar.update, total=bar.start)
     finally:
         bar.finish()
     if result.event_created and not configured and not quiet:
