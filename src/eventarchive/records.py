@@ -7,6 +7,7 @@ Ids are TEXT of the form ``platform:native_id``; native ids of tweets and status
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 KINDS = ("post", "photo", "article", "comment", "note", "story_element", "story")
 PLATFORMS = (
@@ -128,3 +129,46 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self.items) + len(self.reposts)
+
+    def rows(self) -> Rows:
+        """The same records as plain tuples: cheap to pickle between processes, and what the
+        store writes."""
+        return Rows(
+            items=list(map(_item_row, self.items)),
+            authors=list(map(_author_row, {a.id: a for a in self.authors}.values())),
+            media=list(map(_media_row, self.media)),
+            links=list(map(_link_row, self.links)),
+            tags=list(map(_tag_row, self.tags)),
+            mentions=list(map(_mention_row, self.mentions)),
+            reposts=list(map(_repost_row, self.reposts)),
+            problems=self.problems,
+            position=self.position,
+        )
+
+
+@dataclass(slots=True)
+class Rows:
+    """A Batch as tuples in each record type's field order (see ``Batch.rows``)."""
+
+    items: list[tuple]
+    authors: list[tuple]
+    media: list[tuple]
+    links: list[tuple]
+    tags: list[tuple]
+    mentions: list[tuple]
+    reposts: list[tuple]
+    problems: list[Problem]
+    position: int = 0
+
+
+def fields(cls) -> tuple[str, ...]:
+    return tuple(cls.__slots__)
+
+
+_item_row = attrgetter(*fields(Item))
+_author_row = attrgetter(*fields(Author))
+_media_row = attrgetter(*fields(Media))
+_link_row = attrgetter(*fields(Link))
+_tag_row = attrgetter(*fields(Tag))
+_mention_row = attrgetter(*fields(Mention))
+_repost_row = attrgetter(*fields(Repost))

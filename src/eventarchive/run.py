@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
 import queue
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Event
-from .errors import ConfigError, EventArchiveError
+from .errors import ConfigError, EventArchiveError, ImportFormatError
 from .importers import READERS
 from .matching import Matcher
 from .records import Problem
@@ -44,83 +44,106 @@ def import_file(store: Store, kind: str, path: Path, event: Event, media_dir: Pa
                 total: Callable[[int], None] | None = None) -> ImportResult:
     """Import one file into ``event``. Safe to repeat: a second run adds nothing.
 
-    ``total`` is told the input's size before reading starts, ``progress`` how far it got after
+    The file is read and parsed in a child process while this one writes, so both cores work.
+    ``total`` is told the input's size before writing starts, ``progress`` how far it got after
     each saved batch.
     """
-    size, batches = READERS[kind](Path(path), media_dir)
-    if total:
-        total(size)
-    result = ImportResult()
-    result.event_created = store.ensure_event(event.slug, event.name, event.starts_at,
-                                              event.ends_at, event.description)
-    matcher = Matcher(event) if match else None
-    run_id = store.start_run(f"import:{kind}", event.slug)
-    before = store.count("items")
-    status = "failed"
-    # Millions of small objects, none of them cyclic: the cycle collector only costs time here.
-    gc.disable()
-    bulk = store.bulk() if is_bulk(size, before) else contextlib.nullcontext()
+    reader = _Reader(kind, Path(path), media_dir, event if match else None)
     try:
-        with bulk:
-            for batch in read_ahead(batches):
-                if matcher is not None:
-                    result.skipped += matcher.filter(batch)
-                store.save(batch, event.slug)
-                result.problems.extend(batch.problems)
-                if progress:
-                    progress(batch.position)
-        status = result.status
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        gc.enable()
-        result.new_items = store.count("items") - before
-        store.finish_run(run_id, status, result.new_items,
-                         (f"{p.where}: {p.reason}" for p in result.problems))
-    return result
-
-
-_DONE = object()
-
-
-def read_ahead(batches: Iterator, depth: int = 2) -> Iterator:
-    """Parse the next batches in a thread while this one saves them.
-
-    SQLite releases the GIL while it writes, so reading and writing overlap on two cores; the
-    bounded queue keeps at most ``depth`` batches in memory.
-    """
-    slots: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
+        size = reader.start()
+        if total:
+            total(size)
+        result = ImportResult()
+        result.event_created = store.ensure_event(event.slug, event.name, event.starts_at,
+                                                  event.ends_at, event.description)
+        run_id = store.start_run(f"import:{kind}", event.slug)
+        before = store.count("items")
+        status = "failed"
+        # Millions of small objects, none of them cyclic: the cycle collector only costs time.
+        gc.disable()
         try:
-            for batch in batches:
-                while not stop.is_set():
-                    try:
-                        slots.put(batch, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            slots.put(_DONE)
-        except BaseException as exc:  # handed to the consumer, which re-raises it
-            slots.put(exc)
-
-    thread = threading.Thread(target=produce, name="eventarchive-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            batch = slots.get()
-            if batch is _DONE:
-                return
-            if isinstance(batch, BaseException):
-                raise batch
-            yield batch
+            with store.bulk() if is_bulk(size, before) else contextlib.nullcontext():
+                for rows, skipped in reader.batches():
+                    result.skipped += skipped
+                    store.save(rows, event.slug)
+                    result.problems.extend(rows.problems)
+                    if progress:
+                        progress(rows.position)
+            status = result.status
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            gc.enable()
+            result.new_items = store.count("items") - before
+            store.finish_run(run_id, status, result.new_items,
+                             (f"{p.where}: {p.reason}" for p in result.problems))
+        return result
     finally:
-        stop.set()
-        thread.join(timeout=5)
+        reader.stop()
+
+
+class _Reader:
+    """The reading half of an import, in a child process: file ► parse ► (match) ► rows.
+
+    Parsing is pure Python and holds the GIL; in a thread it barely overlapped SQLite's
+    writing. In a process it does, and rows travel as plain tuples, cheap to pickle.
+    """
+
+    def __init__(self, kind: str, path: Path, media_dir: Path | None, match: Event | None):
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.queue = context.Queue(maxsize=4)
+        self.process = context.Process(target=_read, daemon=True,
+                                       args=(kind, path, media_dir, match, self.queue))
+
+    def start(self) -> int:
+        """Start reading; returns the input's size, or raises what the reader raised."""
+        self.process.start()
+        return self._next()[1]
+
+    def batches(self):
+        while (message := self._next())[0] != "done":
+            yield message[1], message[2]
+
+    def _next(self):
+        while True:
+            try:
+                message = self.queue.get(timeout=1)
+            except queue.Empty:
+                if not self.process.is_alive():
+                    raise ImportFormatError("the import's reader process died "
+                                            f"(exit code {self.process.exitcode})") from None
+                continue
+            if message[0] == "error":
+                raise message[1]
+            return message
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=5)
+        self.queue.close()
+
+
+def _read(kind: str, path: Path, media_dir: Path | None, match: Event | None, out) -> None:
+    """The child process: everything that needs no database."""
+    gc.disable()
+    try:
+        size, batches = READERS[kind](path, media_dir)
+        out.put(("size", size))
+        matcher = Matcher(match) if match is not None else None
+        for batch in batches:
+            skipped = matcher.filter(batch) if matcher is not None else 0
+            out.put(("rows", batch.rows(), skipped))
+        out.put(("done",))
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        out.put(("error", exc))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        out.close()
+        out.join_thread()
 
 
 # -- fetching ---------------------------------------------------------------------------------

@@ -11,13 +11,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from operator import attrgetter
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from .records import Author, Batch, Item, Link, Media, Mention, Repost, Tag
+from .records import Author, Batch, Item, Link, Media, Mention, Repost, Rows, Tag, fields
 
 migrations = Migrations("eventarchive")
 
@@ -188,11 +187,7 @@ def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> s
     )
 
 
-def _fields(cls) -> tuple[str, ...]:
-    return tuple(cls.__slots__)
-
-
-ITEM_COLUMNS = _fields(Item) + ("fetched_at",)
+ITEM_COLUMNS = fields(Item) + ("fetched_at",)
 # The same post often arrives from several files (an archive, twarc, TAGS). Saving it again only
 # fills gaps, and keeps the fuller of the two payloads, so the result does not depend on the
 # order of imports and a repeat changes nothing (no rewrite, no full-text churn).
@@ -211,21 +206,14 @@ FTS_NEW_ROWS_SQL = (
     "INSERT INTO items_fts (rowid, title, text) "
     "SELECT rowid, title, text FROM items WHERE rowid > ?"
 )
-AUTHOR_SQL = _upsert_sql("authors", _fields(Author), ("id",))
-MEDIA_SQL = _upsert_sql("media", _fields(Media), ("id",))
-LINK_SQL = _upsert_sql("links", _fields(Link), ("item_id", "url"))
-TAG_SQL = _upsert_sql("hashtags", _fields(Tag), ("item_id", "tag"))
-MENTION_SQL = _upsert_sql("mentions", _fields(Mention), ("item_id", "handle"))
-REPOST_SQL = _upsert_sql("reposts", _fields(Repost), ("id",))
+AUTHOR_SQL = _upsert_sql("authors", fields(Author), ("id",))
+MEDIA_SQL = _upsert_sql("media", fields(Media), ("id",))
+LINK_SQL = _upsert_sql("links", fields(Link), ("item_id", "url"))
+TAG_SQL = _upsert_sql("hashtags", fields(Tag), ("item_id", "tag"))
+MENTION_SQL = _upsert_sql("mentions", fields(Mention), ("item_id", "handle"))
+REPOST_SQL = _upsert_sql("reposts", fields(Repost), ("id",))
 EVENT_ITEM_SQL = _upsert_sql("event_items", ("event", "item_id", "position"), ("event", "item_id"))
 
-_item_row = attrgetter(*_fields(Item))
-_author_row = attrgetter(*_fields(Author))
-_media_row = attrgetter(*_fields(Media))
-_link_row = attrgetter(*_fields(Link))
-_tag_row = attrgetter(*_fields(Tag))
-_mention_row = attrgetter(*_fields(Mention))
-_repost_row = attrgetter(*_fields(Repost))
 
 
 def now_iso() -> str:
@@ -302,7 +290,7 @@ class Store:
 
     # -- saving -------------------------------------------------------------------------------
 
-    def save(self, batch: Batch, event: str | None = None, fetched_at: str | None = None,
+    def save(self, batch: Batch | Rows, event: str | None = None, fetched_at: str | None = None,
              state: tuple[str, str, dict] | None = None) -> None:
         """Save one batch atomically: either all of it is stored or none of it.
 
@@ -310,6 +298,7 @@ class Store:
         transaction as what it fetched, so a killed run resumes exactly there.
         """
         fetched_at = fetched_at or now_iso()
+        rows = batch.rows() if isinstance(batch, Batch) else batch
         conn = self.conn
         with conn:
             if state is not None:
@@ -319,24 +308,19 @@ class Store:
                     "ON CONFLICT(source, key) DO UPDATE SET state = excluded.state, "
                     "updated_at = excluded.updated_at",
                     (source, key, json.dumps(value, sort_keys=True), fetched_at))
-            if batch.authors:
-                conn.executemany(AUTHOR_SQL, map(_author_row, _unique_authors(batch.authors)))
-            if batch.items:
+            if rows.authors:
+                conn.executemany(AUTHOR_SQL, rows.authors)
+            if rows.items:
                 last = conn.execute("SELECT max(rowid) FROM items").fetchone()[0] or 0
-                conn.executemany(ITEM_SQL, [(*_item_row(i), fetched_at) for i in batch.items])
+                conn.executemany(ITEM_SQL, [(*row, fetched_at) for row in rows.items])
                 conn.execute(FTS_NEW_ROWS_SQL, (last,))
                 if event is not None:
-                    conn.executemany(EVENT_ITEM_SQL, [(event, i.id, None) for i in batch.items])
-            if batch.media:
-                conn.executemany(MEDIA_SQL, map(_media_row, batch.media))
-            if batch.links:
-                conn.executemany(LINK_SQL, map(_link_row, batch.links))
-            if batch.tags:
-                conn.executemany(TAG_SQL, map(_tag_row, batch.tags))
-            if batch.mentions:
-                conn.executemany(MENTION_SQL, map(_mention_row, batch.mentions))
-            if batch.reposts:
-                conn.executemany(REPOST_SQL, map(_repost_row, batch.reposts))
+                    conn.executemany(EVENT_ITEM_SQL, [(event, row[0], None) for row in rows.items])
+            for sql, records in ((MEDIA_SQL, rows.media), (LINK_SQL, rows.links),
+                                 (TAG_SQL, rows.tags), (MENTION_SQL, rows.mentions),
+                                 (REPOST_SQL, rows.reposts)):
+                if records:
+                    conn.executemany(sql, records)
 
     def state(self, source: str, key: str) -> dict:
         row = self.conn.execute("SELECT state FROM source_state WHERE source = ? AND key = ?",
@@ -370,11 +354,3 @@ class Store:
     def counts(self) -> dict[str, int]:
         return {t: self.count(t) for t in
                 ("events", "items", "authors", "media", "links", "hashtags", "mentions", "reposts")}
-
-
-def _unique_authors(authors: list[Author]) -> list[Author]:
-    """The same account appears on many posts in a batch; write it once."""
-    seen: dict[str, Author] = {}
-    for author in authors:
-        seen.setdefault(author.id, author)
-    return list(seen.values())
