@@ -168,3 +168,41 @@ def test_match_keeps_only_the_events_items(store, fixtures):
         assert "2011-10-21T08" <= published_at <= "2011-10-21T12"
         assert "#lambethcoop" in text.lower()
     assert store.count("media") == 0  # the afternoon photo went with its tweet
+
+
+def test_an_import_that_dies_half_way_completes_on_the_next_run(store, tmp_path, monkeypatch):
+    """Each batch is saved whole or not at all; running the import again fills in the rest and
+    ends with exactly what an uninterrupted import stores."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from eventarchive.store import Store
+
+    generator = Path(__file__).parent.parent / "bench" / "gen_archive.py"
+    subprocess.run([sys.executable, generator, "5000", tmp_path / "big"], check=True,
+                   capture_output=True)
+    archive = tmp_path / "big"
+    whole = Store.open(tmp_path / "whole.db")
+    import_file(whole, "twitter-archive", archive, EVENT, None)
+
+    saved = []
+    real_save = Store.save
+
+    def dying_save(self, rows, *args, **kwargs):
+        if len(saved) == 1:
+            raise KeyboardInterrupt  # the process is stopped during the second batch
+        saved.append(1)
+        return real_save(self, rows, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "save", dying_save)
+    with pytest.raises(KeyboardInterrupt):
+        import_file(store, "twitter-archive", archive, EVENT, None)
+    assert 0 < store.count("items") < 5000
+    assert rows(store, "select status from fetch_runs") == [("interrupted",)]
+    monkeypatch.setattr(Store, "save", real_save)
+    import_file(store, "twitter-archive", archive, EVENT, None)
+    for table in ("items", "authors", "media", "links", "hashtags", "mentions", "event_items"):
+        columns = "id, text, raw" if table == "items" else "*"
+        query = f"select {columns} from {table} order by 1, 2"
+        assert rows(store, query) == rows(whole, query), table

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import os
 import queue
 import sqlite3
 from collections.abc import Callable
@@ -95,7 +96,8 @@ class _Reader:
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.queue = context.Queue(maxsize=4)
         self.process = context.Process(target=_read, daemon=True,
-                                       args=(kind, path, media_dir, match, self.queue))
+                                       args=(kind, path, media_dir, match, self.queue,
+                                             os.getpid()))
 
     def start(self) -> int:
         """Start reading; returns the input's size, or raises what the reader raised."""
@@ -126,24 +128,36 @@ class _Reader:
         self.queue.close()
 
 
-def _read(kind: str, path: Path, media_dir: Path | None, match: Event | None, out) -> None:
+def _read(kind: str, path: Path, media_dir: Path | None, match: Event | None, out,
+          parent: int) -> None:
     """The child process: everything that needs no database."""
+
+    def send(message) -> None:
+        while True:
+            try:
+                out.put(message, timeout=1)
+                return
+            except queue.Full:
+                if os.getppid() != parent:  # the parent was killed: nobody will read this
+                    out.cancel_join_thread()
+                    raise SystemExit(1) from None
+
     gc.disable()
     try:
         size, batches = READERS[kind](path, media_dir)
-        out.put(("size", size))
+        send(("size", size))
         matcher = Matcher(match) if match is not None else None
         for batch in batches:
             skipped = matcher.filter(batch) if matcher is not None else 0
-            out.put(("rows", batch.rows(), skipped))
-        out.put(("done",))
+            send(("rows", batch.rows(), skipped))
+        send(("done",))
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
-        out.put(("error", exc))
+        send(("error", exc))
     except KeyboardInterrupt:
-        pass
+        out.cancel_join_thread()
     finally:
         out.close()
-        out.join_thread()
+        out.join_thread()  # hand over what is still buffered before exiting
 
 
 # -- fetching ---------------------------------------------------------------------------------
