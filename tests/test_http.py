@@ -124,3 +124,31 @@ def test_identifies_itself():
     http, _ = client(handler)
     http.get_json("https://api.example/x")
     assert handler.seen[0].headers["User-Agent"].startswith("eventarchive/")
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:8080/admin", "http://localhost/", "http://10.1.2.3/", "http://[::1]/",
+    "http://169.254.169.254/latest/meta-data/", "http://192.168.0.1/", "http://100.64.0.1/",
+])
+def test_links_from_content_never_reach_private_addresses(url):
+    from eventarchive.http import PrivateAddress
+
+    http = Http(HttpSettings(), transport=httpx.MockTransport(lambda r: httpx.Response(200)),
+                public_only=True)
+    with pytest.raises(PrivateAddress, match="refused"):
+        http.request("GET", url)
+
+
+def test_a_redirect_to_a_private_address_is_refused_on_that_hop():
+    from eventarchive.http import PrivateAddress, PublicOnly
+
+    def handler(request):
+        if request.url.host == "public.example":
+            return httpx.Response(302, headers={"Location": "http://internal.example/secret"})
+        return httpx.Response(200, text="secret")
+
+    addresses = {"public.example": "93.184.216.34", "internal.example": "10.0.0.5"}
+    resolve = lambda host, port, proto=0: [(2, 1, 6, "", (addresses[host], 0))]  # noqa: E731
+    http = Http(HttpSettings(), transport=PublicOnly(httpx.MockTransport(handler), resolve))
+    with pytest.raises(PrivateAddress, match="internal.example"):
+        http.request("GET", "http://public.example/")

@@ -8,7 +8,9 @@ Sleeping goes through an injectable function, so tests never wait.
 
 from __future__ import annotations
 
+import ipaddress
 import random
+import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -52,6 +54,47 @@ class TooLarge(FetchError):
     pass
 
 
+class PrivateAddress(FetchError):
+    """A link in content pointed at this machine or a private network: refused."""
+
+
+def refuse_private(host: str, resolve=socket.getaddrinfo) -> None:
+    """Raise PrivateAddress unless every address ``host`` resolves to is a public one.
+
+    Links found in posts are untrusted: without this, a post could make the fetcher read
+    services on the archive's own machine or network. (A name can still resolve differently a
+    moment later; the check narrows the window, it does not close it.)
+    """
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        try:
+            infos = resolve(host, None, proto=socket.IPPROTO_TCP)
+        except (socket.gaierror, UnicodeError):
+            return  # the connection attempt fails with the real error
+        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    for address in addresses:
+        if not address.is_global or address.is_multicast:
+            raise PrivateAddress(
+                f"{host}: resolves to a private or local address ({address}); refused. Set "
+                "allow_private_addresses = true under [fetch] to archive intranet pages")
+
+
+class PublicOnly(httpx.BaseTransport):
+    """Checks the target of every request, redirects included, with ``refuse_private``."""
+
+    def __init__(self, inner: httpx.BaseTransport | None = None, resolve=socket.getaddrinfo):
+        self.inner = inner or httpx.HTTPTransport()
+        self.resolve = resolve
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        refuse_private(request.url.host, self.resolve)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 @dataclass
 class HttpSettings:
     user_agent: str = DEFAULT_USER_AGENT
@@ -81,11 +124,14 @@ class Http:
                  transport: httpx.BaseTransport | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.time,
-                 secrets: Iterable[str] = (), headers: dict | None = None):
+                 secrets: Iterable[str] = (), headers: dict | None = None,
+                 public_only: bool = False):
         self.settings = settings or HttpSettings()
         self.sleep = sleep
         self.clock = clock
         self.secrets = [s for s in secrets if s]
+        if public_only:
+            transport = PublicOnly(transport)
         self.client = httpx.Client(
             timeout=self.settings.timeout,
             follow_redirects=True,
