@@ -32,6 +32,7 @@ class FetchError(EventArchiveError):
     when there was one."""
 
     status: int | None = None
+    gone = False  # the host does not resolve: for a link, the site is gone
 
     def with_status(self, status: int) -> FetchError:
         self.status = status
@@ -176,6 +177,11 @@ class Http:
                     f"{_host(url)}: more than {self.settings.max_redirects} redirects "
                     f"(a redirect loop?) for {url}")) from None
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+                if _no_such_host(exc):
+                    error = FetchError(self.redact(
+                        f"{_host(url)}: no such host (the domain does not resolve)"))
+                    error.gone = True
+                    raise error from None
                 if attempt > self.settings.retries:
                     raise FetchError(self.redact(
                         f"{_host(url)}: no answer after {attempt} tries ({type(exc).__name__}); "
@@ -267,6 +273,14 @@ class Http:
                 f"{_host(url)}: rate limited until {until:%H:%M} UTC; progress saved, "
                 "the next run carries on from here (or raise --max-wait)", until)
         self.sleep(seconds)
+
+
+def _no_such_host(exc: Exception) -> bool:
+    """A DNS failure: retrying will not help, and for a link it means the site is gone."""
+    text = str(exc)
+    return isinstance(exc, httpx.ConnectError) and any(
+        marker in text for marker in ("Name or service not known", "nodename nor servname",
+                                      "No address associated", "[Errno -2]", "[Errno -5]"))
 
 
 def _host(url: str) -> str:

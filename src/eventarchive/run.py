@@ -199,9 +199,12 @@ def fetch(store: Store, cfg, events: list, sources: list[str], env, *,
     from .sources import LIVE
 
     settings = HttpSettings.from_config(cfg.fetch, max_wait)
+    public_only = not cfg.fetch.get("allow_private_addresses", False)
     if http_factory is None:
         def http_factory(module, secrets):
-            return Http(settings, secrets=secrets)
+            # Links found in content are untrusted: they never reach private addresses.
+            return Http(settings, secrets=secrets,
+                        public_only=public_only and getattr(module, "NEEDS_LINKS", False))
     runs = []
     for event in events:
         store.ensure_event(event.slug, event.name, event.starts_at, event.ends_at,
@@ -214,7 +217,12 @@ def fetch(store: Store, cfg, events: list, sources: list[str], env, *,
             before = store.count("items")
             try:
                 source_settings = cfg.sources.get(name, {})
-                queries = module.plan(event, source_settings, env)
+                if getattr(module, "NEEDS_LINKS", False):
+                    queries = module.plan(event, source_settings, env,
+                                          links=store.links_to_resolve(event.slug),
+                                          media_dir=cfg.media_dir)
+                else:
+                    queries = module.plan(event, source_settings, env)
                 secrets = [env.get(k, "") for k in getattr(module, "SECRETS", ())]
                 with http_factory(module, secrets) as http:
                     if hasattr(module, "connect"):

@@ -327,6 +327,17 @@ class Store:
                                 (source, key)).fetchone()
         return json.loads(row[0]) if row else {}
 
+    def links_to_resolve(self, event: str) -> dict[str, list[str]]:
+        """The links in an event's items that were never fetched, with the items citing them."""
+        found: dict[str, list[str]] = {}
+        for url, item_id in self.conn.execute(
+            "SELECT links.url, links.item_id FROM links "
+            "JOIN event_items ON event_items.item_id = links.item_id "
+            "WHERE event_items.event = ? AND links.resolved_url IS NULL "
+            "AND links.status IS NULL ORDER BY links.url", (event,)):
+            found.setdefault(url, []).append(item_id)
+        return found
+
     # -- runs ---------------------------------------------------------------------------------
 
     def start_run(self, source: str, event: str | None) -> int:

@@ -73,9 +73,9 @@ class Sweep:
 
 
 def _live() -> dict:
-    from . import bluesky, flickr, mastodon, twitter
+    from . import bluesky, flickr, mastodon, twitter, web
 
-    return {module.NAME: module for module in (twitter, mastodon, bluesky, flickr)}
+    return {module.NAME: module for module in (twitter, mastodon, bluesky, flickr, web)}
 
 
 LIVE = _live()

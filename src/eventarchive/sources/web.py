@@ -1,0 +1,212 @@
+"""The web record: every link in archived posts and every seed URL of an event, unshortened,
+fetched politely and kept as an ``article`` item with its provenance.
+
+For each URL: follow redirects (t.co, sfy.co, bit.ly … are just redirects) with the private-
+address guard on every hop; send ``If-None-Match`` / ``If-Modified-Since`` when the page was
+fetched before; respect robots.txt; pace requests per host; write the raw exchange to a WARC
+file; extract the main text and metadata with trafilatura. A dead link (DNS failure, 404, 410)
+is looked up in the Wayback Machine. Each referring post's ``links`` row gets the final URL,
+status and archived copy.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import urllib.robotparser
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+import trafilatura
+
+from ..http import FetchError, PrivateAddress
+from ..records import Author, Batch, Item, Link, Problem
+from ..times import utc_iso
+from . import Page, Query
+
+NAME = "web"
+PLATFORM = "web"
+SETTINGS = ("robots", "per_host_delay")
+NEEDS_LINKS = True
+DEAD_STATUSES = (404, 410)
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def plan(event, settings: Mapping, env: Mapping, links: Mapping[str, list[str]] = (),
+         media_dir: Path | None = None) -> list:
+    """One query per event: its seed URLs (always re-checked, conditionally) and the links of
+    its posts that were never resolved, each with the items that refer to it."""
+    urls: dict[str, list[str]] = {url: [] for url in event.urls}
+    for url, referrers in dict(links).items():
+        urls.setdefault(url, []).extend(referrers)
+    if not urls:
+        return []
+    return [Query("pages", {
+        "urls": urls, "robots": settings.get("robots", True),
+        "delay": float(settings.get("per_host_delay", 1.0)),
+        "warc": str(Path(media_dir) / "warc") if media_dir else None,
+    })]
+
+
+class _Politeness:
+    """robots.txt per host, and a pause between two requests to the same host."""
+
+    def __init__(self, http, delay: float, robots: bool, clock=time.monotonic):
+        self.http, self.delay, self.robots, self.clock = http, delay, robots, clock
+        self.parsers: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self.last: dict[str, float] = {}
+
+    def allowed(self, url: str) -> bool:
+        if not self.robots:
+            return True
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self.parsers:
+            parser = urllib.robotparser.RobotFileParser()
+            try:
+                response = self.http.request("GET", f"{origin}/robots.txt")
+                parser.parse(response.text.splitlines())
+            except FetchError:
+                parser = None  # no robots.txt (or unreachable): nothing is forbidden
+            self.parsers[origin] = parser
+        parser = self.parsers[origin]
+        agent = self.http.settings.user_agent.split("/")[0]
+        return parser is None or parser.can_fetch(agent, url)
+
+    def wait(self, url: str) -> None:
+        host = urlsplit(url).netloc
+        if host in self.last:
+            pause = self.delay - (self.clock() - self.last[host])
+            if pause > 0:
+                self.http.sleep(pause)
+        self.last[host] = self.clock()
+
+
+def fetch(http, query, state: dict):
+    """One Page per URL: the article (if any) and its referrers' resolved links."""
+    params = query.params
+    pages = dict(state.get("pages") or {})
+    polite = _Politeness(http, params["delay"], params["robots"])
+    for url, referrers in params["urls"].items():
+        batch = Batch()
+        seen = pages.get(url) or {}
+        result = _fetch_one(http, polite, url, seen, batch, params.get("warc"))
+        pages[url] = result
+        for item_id in referrers:
+            batch.links.append(Link(item_id, url, result.get("final"), result.get("status"),
+                                    result.get("archived")))
+        yield Page(batch, {"pages": dict(pages)})
+
+
+def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
+               warc: str | None) -> dict:
+    """Fetch, extract and record one URL; returns what to remember about it."""
+    if not polite.allowed(url):
+        batch.problems.append(Problem(url, "robots.txt asks robots not to fetch this page"))
+        return {**seen, "status": seen.get("status"), "note": "robots"}
+    headers = {}
+    if seen.get("etag"):
+        headers["If-None-Match"] = seen["etag"]
+    if seen.get("last_modified"):
+        headers["If-Modified-Since"] = seen["last_modified"]
+    polite.wait(url)
+    try:
+        response = http.request("GET", url, headers=headers)
+    except PrivateAddress as exc:
+        batch.problems.append(Problem(url, str(exc)))
+        return {"status": None, "note": "private address"}
+    except FetchError as exc:
+        if exc.status in DEAD_STATUSES or exc.gone:
+            return _from_archive(http, url, exc, batch)
+        batch.problems.append(Problem(url, str(exc)))
+        return {"status": exc.status}
+    final = str(response.url)
+    remembered = {"final": final, "status": response.status_code,
+                  "etag": response.headers.get("etag") or seen.get("etag"),
+                  "last_modified": response.headers.get("last-modified")
+                  or seen.get("last_modified"),
+                  "redirects": [str(r.url) for r in response.history]}
+    if response.status_code == 304:
+        remembered.update(final=seen.get("final", final), status=seen.get("status", 200))
+        return remembered
+    if warc:
+        remembered["warc"] = write_warc(Path(warc), response)
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type and content_type not in HTML_TYPES:
+        batch.problems.append(Problem(url, f"not a web page ({content_type}); the link is kept"))
+        return remembered
+    parse_page(response.text, final, batch, provenance={
+        "requested": url, "final": final, "status": response.status_code,
+        "redirects": remembered["redirects"], "warc": remembered.get("warc")})
+    return remembered
+
+
+def _from_archive(http, url: str, error: FetchError, batch: Batch) -> dict:
+    """A dead link: the Wayback Machine's copy, when there is one."""
+    from . import wayback
+
+    try:
+        snapshot = wayback.availability(http, url)
+        if snapshot is None:
+            batch.problems.append(Problem(url, f"{error}; no archived copy in the Wayback "
+                                               "Machine either"))
+            return {"status": error.status, "note": "dead"}
+        response = wayback.fetch_snapshot(http, snapshot)
+    except FetchError as exc:
+        batch.problems.append(Problem(url, f"{error}; the Wayback Machine: {exc}"))
+        return {"status": error.status, "note": "dead"}
+    parse_page(response.text, url, batch, provenance={
+        "requested": url, "status": error.status, "archived": snapshot.url,
+        "snapshot_timestamp": snapshot.timestamp})
+    return {"status": error.status, "archived": snapshot.url, "note": "archived copy"}
+
+
+def parse_page(html: str, url: str, batch: Batch, provenance: Mapping) -> str | None:
+    """A page's main text and metadata ► an ``article`` item (pure); returns its id."""
+    document = trafilatura.bare_extraction(html, url=url, with_metadata=True,
+                                          include_comments=False)
+    if document is None or not (document.text or "").strip():
+        batch.problems.append(Problem(url, "no readable text found on the page"))
+        return None
+    canonical = document.url or url
+    item_id = f"{PLATFORM}:{canonical}"
+    author_id = None
+    if document.author:
+        site = urlsplit(canonical).netloc
+        author_id = f"{PLATFORM}:{site}/{document.author}"
+        batch.authors.append(Author(author_id, PLATFORM, display_name=document.author))
+    published = utc_iso(document.date) if document.date else None
+    batch.items.append(Item(
+        id=item_id, kind="article", platform=PLATFORM, native_id=canonical, url=canonical,
+        author_id=author_id, published_at=published, title=document.title,
+        text=document.text.strip(),
+        raw=orjson.dumps({**provenance, "site_name": document.sitename,
+                          "description": document.description}).decode(),
+    ))
+    return item_id
+
+
+def write_warc(folder: Path, response: httpx.Response) -> str:
+    """Append the exchange to today's WARC file; returns ``file#record-id`` for provenance."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"eventarchive-{datetime.now(UTC):%Y%m%d}.warc.gz"
+    status = f"{response.status_code} {response.reason_phrase}"
+    # The body is stored decoded, so the headers must not claim an encoding or a length.
+    kept = [(k, v) for k, v in response.headers.items()
+            if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")]
+    kept.append(("Content-Length", str(len(response.content))))
+    headers = StatusAndHeaders(status, kept, protocol="HTTP/1.1")
+    with open(path, "ab") as out:
+        writer = WARCWriter(out, gzip=True)
+        record = writer.create_warc_record(str(response.url), "response",
+                                           payload=io.BytesIO(response.content),
+                                           http_headers=headers)
+        writer.write_record(record)
+    return f"{path.name}#{record.rec_headers.get_header('WARC-Record-ID')}"

@@ -1,0 +1,134 @@
+"""Linked pages: unshortened, fetched politely and conditionally, extracted, kept in a WARC."""
+
+import pytest
+from werkzeug import Response
+
+from eventarchive import config
+from eventarchive.http import Http, HttpSettings
+from eventarchive.records import Batch, Item, Link
+from eventarchive.run import fetch
+from eventarchive.sources import web
+from eventarchive.store import Store
+
+EVENT = "lambethcoop-2011"
+
+
+@pytest.fixture
+def page(fixtures):
+    return (fixtures / "web" / "blog-post.html").read_text()
+
+
+def make_config(tmp_path, urls, private_ok=True):
+    return config.parse({
+        "events": [{"slug": EVENT, "urls": urls}],
+        "sources": {"web": {"per_host_delay": 0}},
+        "fetch": {"allow_private_addresses": private_ok},
+    }, tmp_path / "config" / "eventarchive.toml")
+
+
+def run(store, cfg, private_ok=True):
+    def factory(module, secrets):
+        return Http(HttpSettings(backoff=0, retries=0), sleep=lambda s: None,
+                    public_only=not private_ok)
+    return fetch(store, cfg, cfg.events, ["web"], {}, http_factory=factory)
+
+
+def html(text, **headers):
+    return Response(text, content_type="text/html; charset=utf-8", headers=headers)
+
+
+def test_parse_page_keeps_the_main_text_and_metadata(page):
+    batch = Batch()
+    item_id = web.parse_page(page, "https://lambethcoop.example.org/?p=12", batch,
+                             provenance={"status": 200})
+    (item,) = batch.items
+    assert item_id == ("web:https://lambethcoop.example.org/2011/10/28/"
+                       "leadership-network-and-co-production/")
+    assert item.kind == "article" and item.title == "Leadership Network and co-production"
+    assert item.published_at == "2011-10-28T00:00:00+00:00"
+    assert "standing room only" in item.text
+    assert "Home" not in item.text and "tracker" not in item.text and "alert" not in item.text
+    assert batch.authors[0].display_name == "Jo Placeholder"
+
+
+def test_seed_and_linked_short_url_fetched_once_with_referrers(tmp_path, httpserver, page):
+    base = httpserver.url_for("")
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    httpserver.expect_request("/s/abc").respond_with_response(
+        Response("", status=301, headers={"Location": base + "post/"}))
+    httpserver.expect_request("/post/").respond_with_response(html(page, ETag='"v1"'))
+    store = Store.open(tmp_path / "a.db")
+    store.ensure_event(EVENT)
+    posts = Batch()
+    for n in (1, 2):
+        posts.items.append(Item(f"twitter:{n}", "post", "twitter", str(n), text="see link"))
+        posts.links.append(Link(f"twitter:{n}", base + "s/abc"))
+    store.save(posts, EVENT)
+    cfg = make_config(tmp_path, [base + "post/"])
+    (result,) = run(store, cfg)
+    assert result.error is None, result.problems
+    articles = store.conn.execute("select id, kind from items where platform = 'web'").fetchall()
+    assert articles == [("web:https://lambethcoop.example.org/2011/10/28/"
+                         "leadership-network-and-co-production/", "article")]
+    links = store.conn.execute("select item_id, resolved_url, status from links").fetchall()
+    assert sorted(links) == [("twitter:1", base + "post/", 200), ("twitter:2", base + "post/", 200)]
+    warcs = list((tmp_path / "data" / "media" / "warc").glob("*.warc.gz"))
+    assert len(warcs) == 1
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(warcs[0], "rb") as f:
+        records = [(r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
+                   for r in ArchiveIterator(f) if r.rec_type == "response"]
+    assert records[0][0].endswith("/post/") and b"standing room only" in records[0][1]
+
+
+def test_a_rerun_is_all_conditional_and_adds_nothing(tmp_path, httpserver, page):
+    seen = []
+
+    def handler(request):
+        seen.append(dict(request.headers))
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response("", status=304)
+        return html(page, ETag='"v1"')
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/post/").respond_with_handler(handler)
+    store = Store.open(tmp_path / "a.db")
+    cfg = make_config(tmp_path, [httpserver.url_for("/post/")])
+    run(store, cfg)
+    counts = store.counts()
+    (second,) = run(store, cfg)
+    assert second.error is None and second.new_items == 0 and store.counts() == counts
+    assert seen[-1]["If-None-Match"] == '"v1"'
+
+
+def test_robots_txt_is_respected(tmp_path, httpserver, page):
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /\n")
+    httpserver.expect_request("/post/").respond_with_response(html(page))
+    store = Store.open(tmp_path / "a.db")
+    (result,) = run(store, make_config(tmp_path, [httpserver.url_for("/post/")]))
+    assert any("robots.txt" in p for p in result.problems)
+    assert store.count("items") == 0
+
+
+def test_redirect_loops_and_non_html_are_recorded_and_skipped(tmp_path, httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/loop").respond_with_response(
+        Response("", status=302, headers={"Location": httpserver.url_for("/loop")}))
+    httpserver.expect_request("/file.pdf").respond_with_data(b"%PDF-1.4",
+                                                             content_type="application/pdf")
+    store = Store.open(tmp_path / "a.db")
+    (result,) = run(store, make_config(tmp_path, [httpserver.url_for("/loop"),
+                                                  httpserver.url_for("/file.pdf")]))
+    assert result.error is None
+    assert any("redirects" in p for p in result.problems)
+    assert any("not a web page (application/pdf)" in p for p in result.problems)
+
+
+def test_links_to_this_machine_are_refused_by_default(tmp_path, httpserver, page):
+    httpserver.expect_request("/post/").respond_with_response(html(page))
+    store = Store.open(tmp_path / "a.db")
+    (result,) = run(store, make_config(tmp_path, [httpserver.url_for("/post/")],
+                                       private_ok=False), private_ok=False)
+    assert any("private or local address" in p for p in result.problems)
+    assert len(httpserver.log) == 0
