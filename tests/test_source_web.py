@@ -132,3 +132,60 @@ def test_links_to_this_machine_are_refused_by_default(tmp_path, httpserver, page
                                        private_ok=False), private_ok=False)
     assert any("private or local address" in p for p in result.problems)
     assert len(httpserver.log) == 0
+
+
+def test_a_dead_link_comes_from_the_wayback_capture_nearest_the_event(tmp_path, httpserver, page):
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/gone").respond_with_data("", status=404)
+    asked = []
+
+    def available(request):
+        asked.append(dict(request.args))
+        return Response(
+            '{"archived_snapshots": {"closest": {"status": "200", "available": true, '
+            f'"url": "http://web.archive.org/web/20111028120000/{base}/gone", '
+            '"timestamp": "20111028120000"}}}', content_type="application/json")
+
+    httpserver.expect_request("/wayback/available").respond_with_handler(available)
+    httpserver.expect_request(f"/web/20111028120000id_/{base}/gone").respond_with_response(
+        html(page))
+    cfg = config.parse({
+        "events": [{"slug": EVENT, "urls": [base + "/gone"],
+                    "starts_at": "2011-10-21T09:00:00+01:00"}],
+        "sources": {"web": {"per_host_delay": 0},
+                    "wayback": {"base_url": base,
+                                "availability_url": base + "/wayback/available"}},
+        "fetch": {"allow_private_addresses": True},
+    }, tmp_path / "config" / "eventarchive.toml")
+    store = Store.open(tmp_path / "a.db")
+    (result,) = run(store, cfg)
+    assert result.error is None, result.problems
+    assert asked[0]["timestamp"].startswith("20111021")  # nearest the event, not today
+    import json
+
+    (raw,) = store.conn.execute("select raw from items where platform = 'web'").fetchone()
+    assert json.loads(raw)["archived"] == f"{base}/web/20111028120000/{base}/gone"
+
+
+def test_guardian_links_use_the_content_api(tmp_path, httpserver, fixtures):
+    base = httpserver.url_for("").rstrip("/")
+    body = (fixtures / "guardian" / "content-world-cafe.json").read_text()
+    import json
+
+    content_id = json.loads(body)["response"]["content"]["id"]
+    httpserver.expect_request(f"/guardian/{content_id}").respond_with_data(
+        body, content_type="application/json")
+    url = f"http://www.guardian.co.uk/{content_id}"
+    cfg = config.parse({
+        "events": [{"slug": EVENT, "urls": [url]}],
+        "sources": {"web": {"per_host_delay": 0}, "guardian": {"base_url": base + "/guardian"}},
+        "fetch": {"allow_private_addresses": True},
+    }, tmp_path / "config" / "eventarchive.toml")
+    store = Store.open(tmp_path / "a.db")
+    (result,) = run(store, cfg)
+    assert result.error is None, result.problems
+    (platform, kind, text) = store.conn.execute(
+        "select platform, kind, text from items").fetchone()
+    assert platform == "guardian" and kind == "article" and len(text) > 200
+    assert httpserver.log[0][0].args["api-key"] == "test"

@@ -220,7 +220,7 @@ def fetch(store: Store, cfg, events: list, sources: list[str], env, *,
                 if getattr(module, "NEEDS_LINKS", False):
                     queries = module.plan(event, source_settings, env,
                                           links=store.links_to_resolve(event.slug),
-                                          media_dir=cfg.media_dir)
+                                          media_dir=cfg.media_dir, sources=cfg.sources)
                 else:
                     queries = module.plan(event, source_settings, env)
                 secrets = [env.get(k, "") for k in getattr(module, "SECRETS", ())]

@@ -26,18 +26,19 @@ import trafilatura
 from ..http import FetchError, PrivateAddress
 from ..records import Author, Batch, Item, Link, Problem
 from ..times import utc_iso
-from . import Page, Query
+from . import Page, Query, guardian, wayback
 
 NAME = "web"
 PLATFORM = "web"
 SETTINGS = ("robots", "per_host_delay")
+SECRETS = ("EVENTARCHIVE_GUARDIAN_KEY",)
 NEEDS_LINKS = True
 DEAD_STATUSES = (404, 410)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def plan(event, settings: Mapping, env: Mapping, links: Mapping[str, list[str]] = (),
-         media_dir: Path | None = None) -> list:
+         media_dir: Path | None = None, sources: Mapping | None = None) -> list:
     """One query per event: its seed URLs (always re-checked, conditionally) and the links of
     its posts that were never resolved, each with the items that refer to it."""
     urls: dict[str, list[str]] = {url: [] for url in event.urls}
@@ -45,10 +46,19 @@ def plan(event, settings: Mapping, env: Mapping, links: Mapping[str, list[str]] 
         urls.setdefault(url, []).extend(referrers)
     if not urls:
         return []
+    sources = sources or {}
+    wayback_settings = sources.get("wayback", {})
+    guardian_settings = sources.get("guardian", {})
     return [Query("pages", {
         "urls": urls, "robots": settings.get("robots", True),
         "delay": float(settings.get("per_host_delay", 1.0)),
         "warc": str(Path(media_dir) / "warc") if media_dir else None,
+        "around": event.starts_at,
+        "wayback": {"base": wayback_settings.get("base_url", wayback.DEFAULT_BASE),
+                    "availability_url": wayback_settings.get("availability_url",
+                                                             wayback.AVAILABILITY_URL)},
+        "guardian": {"base_url": guardian_settings.get("base_url", guardian.DEFAULT_BASE),
+                     "key": env.get(guardian.KEY_ENV) or guardian.DEFAULT_KEY},
     })]
 
 
@@ -94,7 +104,7 @@ def fetch(http, query, state: dict):
     for url, referrers in params["urls"].items():
         batch = Batch()
         seen = pages.get(url) or {}
-        result = _fetch_one(http, polite, url, seen, batch, params.get("warc"))
+        result = _fetch_one(http, polite, url, seen, batch, params)
         pages[url] = result
         for item_id in referrers:
             batch.links.append(Link(item_id, url, result.get("final"), result.get("status"),
@@ -103,8 +113,18 @@ def fetch(http, query, state: dict):
 
 
 def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
-               warc: str | None) -> dict:
+               params: Mapping) -> dict:
     """Fetch, extract and record one URL; returns what to remember about it."""
+    if wayback.is_known_dead(url):  # storify.com, sfy.co …: only the archive has them
+        return _from_archive(http, url, None, batch, params)
+    if guardian.is_guardian(url):
+        try:
+            found = guardian.fetch_article(http, url, **params["guardian"])
+        except guardian.NotAnArticle:
+            pass  # a gallery, a section page: read it as a page
+        else:
+            _merge(batch, found)
+            return {"final": url, "status": 200, "note": "Guardian Content API"}
     if not polite.allowed(url):
         batch.problems.append(Problem(url, "robots.txt asks robots not to fetch this page"))
         return {**seen, "status": seen.get("status"), "note": "robots"}
@@ -121,7 +141,7 @@ def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
         return {"status": None, "note": "private address"}
     except FetchError as exc:
         if exc.status in DEAD_STATUSES or exc.gone:
-            return _from_archive(http, url, exc, batch)
+            return _from_archive(http, url, exc, batch, params)
         batch.problems.append(Problem(url, str(exc)))
         return {"status": exc.status}
     final = str(response.url)
@@ -133,8 +153,8 @@ def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
     if response.status_code == 304:
         remembered.update(final=seen.get("final", final), status=seen.get("status", 200))
         return remembered
-    if warc:
-        remembered["warc"] = write_warc(Path(warc), response)
+    if params.get("warc"):
+        remembered["warc"] = write_warc(Path(params["warc"]), response)
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type and content_type not in HTML_TYPES:
         batch.problems.append(Problem(url, f"not a web page ({content_type}); the link is kept"))
@@ -145,24 +165,31 @@ def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
     return remembered
 
 
-def _from_archive(http, url: str, error: FetchError, batch: Batch) -> dict:
-    """A dead link: the Wayback Machine's copy, when there is one."""
-    from . import wayback
-
+def _from_archive(http, url: str, error: FetchError | None, batch: Batch,
+                  params: Mapping) -> dict:
+    """A dead link: the Wayback Machine's capture nearest the event, when there is one."""
+    why = str(error) if error else "the site is gone"
+    status = error.status if error else None
     try:
-        snapshot = wayback.availability(http, url)
+        # A short link's capture is a redirect, which the archive follows to its target.
+        snapshot = wayback.closest(http, url, params.get("around"), status="200|30[12]",
+                                   **params["wayback"])
         if snapshot is None:
-            batch.problems.append(Problem(url, f"{error}; no archived copy in the Wayback "
-                                               "Machine either"))
-            return {"status": error.status, "note": "dead"}
+            batch.problems.append(Problem(url, f"{why}; the Wayback Machine has no copy either"))
+            return {"status": status, "note": "dead"}
         response = wayback.fetch_snapshot(http, snapshot)
     except FetchError as exc:
-        batch.problems.append(Problem(url, f"{error}; the Wayback Machine: {exc}"))
-        return {"status": error.status, "note": "dead"}
+        batch.problems.append(Problem(url, f"{why}; the Wayback Machine: {exc}"))
+        return {"status": status, "note": "dead"}
     parse_page(response.text, url, batch, provenance={
-        "requested": url, "status": error.status, "archived": snapshot.url,
+        "requested": url, "status": status, "archived": snapshot.url,
         "snapshot_timestamp": snapshot.timestamp})
-    return {"status": error.status, "archived": snapshot.url, "note": "archived copy"}
+    return {"status": status, "archived": snapshot.url, "note": "archived copy"}
+
+
+def _merge(batch: Batch, other: Batch) -> None:
+    for name in ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems"):
+        getattr(batch, name).extend(getattr(other, name))
 
 
 def parse_page(html: str, url: str, batch: Batch, provenance: Mapping) -> str | None:
