@@ -189,3 +189,50 @@ def test_guardian_links_use_the_content_api(tmp_path, httpserver, fixtures):
         "select platform, kind, text from items").fetchone()
     assert platform == "guardian" and kind == "article" and len(text) > 200
     assert httpserver.log[0][0].args["api-key"] == "test"
+
+
+def test_a_storify_short_link_becomes_the_story_in_order_via_the_wayback_machine(
+        tmp_path, httpserver, fixtures):
+    """sfy.co ► its archived redirect ► the story; the API JSON capture is preferred."""
+    base = httpserver.url_for("").rstrip("/")
+    story = "lambeth_events/lambeth-co-op-day"
+    api = f"http://api.storify.com/v1/stories/{story}"
+    captures = {"http://sfy.co/kLcD": ("20111025000000", "301"), api: ("20111024093512", "200")}
+
+    def available(request):
+        found = captures.get(request.args["url"])
+        closest = {"available": True, "status": found[1], "timestamp": found[0],
+                   "url": f"http://web.archive.org/web/{found[0]}/{request.args['url']}"
+                   } if found else None
+        import json
+
+        return Response(json.dumps({"archived_snapshots": {"closest": closest} if closest
+                                    else {}}), content_type="application/json")
+
+    httpserver.expect_request("/wayback/available").respond_with_handler(available)
+    httpserver.expect_request("/cdx/search/cdx").respond_with_json([])
+    httpserver.expect_request("/web/20111025000000id_/http://sfy.co/kLcD").respond_with_response(
+        Response("", status=302, headers={
+            "Location": f"{base}/web/20111024093512id_/https://storify.com/{story}"}))
+    httpserver.expect_request(f"/web/20111024093512id_/https://storify.com/{story}"
+                              ).respond_with_data((fixtures / "storify" / "story-page.html"
+                                                   ).read_text(), content_type="text/html")
+    httpserver.expect_request(f"/web/20111024093512id_/{api}").respond_with_data(
+        (fixtures / "storify" / "story-api.json").read_text(), content_type="application/json")
+    cfg = config.parse({
+        "events": [{"slug": EVENT, "urls": ["http://sfy.co/kLcD"],
+                    "starts_at": "2011-10-21T09:00:00+01:00"}],
+        "sources": {"web": {"per_host_delay": 0},
+                    "wayback": {"base_url": base,
+                                "availability_url": base + "/wayback/available"}},
+        "fetch": {"allow_private_addresses": True},
+    }, tmp_path / "config" / "eventarchive.toml")
+    store = Store.open(tmp_path / "a.db")
+    (result,) = run(store, cfg)
+    assert result.error is None, result.problems
+    kinds = dict(store.conn.execute("select kind, count(*) from items group by kind").fetchall())
+    assert kinds["story"] == 1 and kinds["story_element"] == 9
+    positions = [p for (p,) in store.conn.execute(
+        "select position from event_items join items on items.id = item_id "
+        "where kind = 'story_element' order by position")]
+    assert positions == list(range(9))

@@ -37,6 +37,9 @@ class Matcher:
         return skipped
 
     def _matches(self, item, tags, handles) -> bool:
+        if item.kind in ("story", "story_element"):
+            return True  # a curated story was made for the event: all of it belongs
+
         when = item.published_at
         if self.starts_at and (not when or when < self.starts_at):
             return False

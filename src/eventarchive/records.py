@@ -6,7 +6,7 @@ Ids are TEXT of the form ``platform:native_id``; native ids of tweets and status
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 
 KINDS = ("post", "photo", "article", "comment", "note", "story_element", "story")
@@ -106,7 +106,7 @@ class Batch:
     """A sink that parse functions append records to; the store saves a batch in one transaction."""
 
     __slots__ = ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems",
-                 "position")
+                 "position", "positions")
 
     def __init__(self) -> None:
         self.items: list[Item] = []
@@ -118,6 +118,7 @@ class Batch:
         self.reposts: list[Repost] = []
         self.problems: list[Problem] = []
         self.position = 0  # how far into the input this batch reaches, for progress bars
+        self.positions: dict[str, int] = {}  # item id ► its place in a curated order (stories)
 
     def attempt(self, where: str, parse, *args) -> None:
         """Run ``parse(*args)``; a payload of an unexpected shape becomes a Problem, not a crash."""
@@ -143,6 +144,7 @@ class Batch:
             reposts=list(map(_repost_row, self.reposts)),
             problems=self.problems,
             position=self.position,
+            positions=self.positions,
         )
 
 
@@ -159,6 +161,7 @@ class Rows:
     reposts: list[tuple]
     problems: list[Problem]
     position: int = 0
+    positions: dict[str, int] = field(default_factory=dict)
 
 
 def fields(cls) -> tuple[str, ...]:

@@ -315,7 +315,8 @@ class Store:
                 conn.executemany(ITEM_SQL, [(*row, fetched_at) for row in rows.items])
                 conn.execute(FTS_NEW_ROWS_SQL, (last,))
                 if event is not None:
-                    conn.executemany(EVENT_ITEM_SQL, [(event, row[0], None) for row in rows.items])
+                    conn.executemany(EVENT_ITEM_SQL, [(event, row[0], rows.positions.get(row[0]))
+                                                      for row in rows.items])
             for sql, records in ((MEDIA_SQL, rows.media), (LINK_SQL, rows.links),
                                  (TAG_SQL, rows.tags), (MENTION_SQL, rows.mentions),
                                  (REPOST_SQL, rows.reposts)):

@@ -4,10 +4,11 @@ A reader is ``read(path, media_dir) -> (total_size, Iterator[Batch])``; it parse
 pure functions the live sources use and never touches the database.
 """
 
-from . import tags_csv, twarc, twitter_archive
+from . import storify, tags_csv, twarc, twitter_archive
 
 READERS = {
     "twitter-archive": twitter_archive.read,
     "twarc": twarc.read,
     "tags-csv": tags_csv.read,
+    "storify": storify.read,
 }

@@ -2,10 +2,11 @@
 
 A story becomes one item of kind ``story`` (``storify:{user}/{slug}``, lower-cased) and one item
 of kind ``story_element`` per element, in story order, each with ``in_reply_to`` set to the
-story; ``StoryResult.positions`` pairs every element's item id with its place (0, 1, 2 …) for
-``event_items.position``. A tweet in a story (a ``quote`` or ``image`` whose permalink is a
-status) is also kept as the ``twitter:{id}`` post it came from, so it meets the same tweet from
-an archive or twarc; the element links to it.
+story. ``StoryResult.positions`` pairs every element's item id with its place (0, 1, 2 …) for
+``event_items.position``; it is also copied into ``batch.positions`` when the Batch has that
+field. A tweet in a story (a ``quote`` or ``image`` whose permalink is a status) is also kept
+as the ``twitter:{id}`` post it came from, so it meets the same tweet from an archive or twarc;
+the element links to it.
 
 Forms read: API v1 JSON (``{"code":200,"content":{…}}``, paged at 20 elements), the 2010–11
 ``.json`` (``elementClass`` elements), and HTML — the story page, ``/embed`` and the 2017–18
@@ -108,7 +109,8 @@ def story_id_from_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    wayback = re.match(r"^(?:https?:)?//(?:web\.)?archive\.org/web/[^/]+/(.+)$", url)
+    # A capture address, on web.archive.org or on the configured Wayback base_url.
+    wayback = re.match(r"^(?:https?:)?//[^/]+/web/\d+[a-z_]*/(.+)$", url)
     if wayback:
         return story_id_from_url(wayback.group(1))
     if "://" not in url and not url.startswith("//"):
@@ -270,9 +272,11 @@ def parse_story_html(html: str, url: str | None, batch: Batch) -> StoryResult:
         a["href"] = _REPLAYED.match(a["href"]).group(1)
     header = soup.select_one(".s-header") or soup
     curator = header.select_one("a.s-author-name")
-    logo = header.select_one(".s-author a.logo, a.s-published-date")
+    logo = soup.select_one(".s-author a.logo, a.s-published-date, link[rel=canonical]")
+    og_url = soup.select_one("meta[property='og:url'][content]")
     sid = (story_id_from_url(url) or story_id_from_url(meta.get("permalink"))
-           or story_id_from_url(logo.get("href") if logo else None))
+           or story_id_from_url(logo.get("href") if logo else None)
+           or story_id_from_url(og_url["content"] if og_url else None))
     items = _html_items(soup)
     if not sid or not (items or meta):
         raise ValueError("no Storify story in this page (an error capture? try another)")
@@ -280,14 +284,16 @@ def parse_story_html(html: str, url: str | None, batch: Batch) -> StoryResult:
     author = meta.get("author") if isinstance(meta.get("author"), dict) else {}
     date = meta.get("date") if isinstance(meta.get("date"), dict) else {}
     published = header.select_one(".s-published-date[data-timestamp]")
-    title, description = header.select_one(".s-title"), header.select_one(".s-description")
+    title = header.select_one(".s-title, h1.title")
+    description = header.select_one(".s-description, p.description")
     story = _Story(
         sid=sid, url=_story_url(sid, meta.get("permalink")),
         form="embed" if path.endswith("/embed") else "export" if path.endswith(".html")
         else "page",
         title=title.get_text(" ", strip=True) if title else meta.get("title"),
         description=description.decode_contents() if description else meta.get("description"),
-        curator=author.get("username") or (curator.get_text(strip=True) if curator else None),
+        curator=author.get("username") or (curator.get_text(strip=True) if curator else None)
+        or sid.split("/")[0],
         curator_name=author.get("name"), published_at=utc_iso(date.get("published")) or (
             utc_iso(published["data-timestamp"]) if published else None),
         shortlink=meta.get("shortlink"), expected=_expected(meta.get("stats")),
@@ -307,7 +313,8 @@ def _js_story(html: str) -> dict:
 
 
 def _html_items(soup: BeautifulSoup) -> list:
-    listing = soup.select_one("ol.s-elements")
+    # Pages older than the s-* markup were never seen; "ol.elements > li.element.tweet" is a guess.
+    listing = soup.select_one("ol.s-elements") or soup.select_one("ol.elements, ul.elements")
     if listing is not None:
         items = listing.find_all("li", recursive=False)
     else:
@@ -315,34 +322,37 @@ def _html_items(soup: BeautifulSoup) -> list:
                  if li.find_parent("li", attrs={"data-permalink": True}) is None]
     return [li for li in items if not any(c.startswith("s-share") for c in li.get("class", []))
             and (li.get("data-eid") or li.get("data-permalink")
-                 or "s-element" in li.get("class", []))]
+                 or {"s-element", "element"} & set(li.get("class", [])))]
 
 
 def _html_element(li, story: _Story) -> _Element:
     for noise in li.select("[class*=s-share], .s-element-actions"):
         noise.decompose()
-    classes = [c[10:] for c in li.get("class", []) if c.startswith("s-element-")]
+    classes = [_V0_KINDS.get(c, c).removeprefix("s-element-") for c in li.get("class", [])]
     kind = li.get("data-type") or next((c for c in classes if c in KINDS), "other")
     first = li.select_one
     body = {"quote": ".s-quote-text", "image": ".s-image-caption",
             "link": ".s-link-description", "video": ".s-video-description"}.get(kind)
-    body = (first(body) if body else None) or first(".s-element-content, [class$=emojify]")
-    if body is not None and kind in ("quote", "image", "link", "video"):
-        for chrome in body.select(".s-attribution"):
-            chrome.decompose()
+    body = ((first(body) if body else None) or first(".s-element-content, [class$=emojify]")
+            or first("blockquote p, .caption") or (li if kind == "text" else None))
+    for chrome in body.select(".s-attribution") if body is not None else ():
+        chrome.decompose()
     who = first(".s-quote-author-username, .s-author-twitter-handle")
     name = first(".s-quote-author-name, .s-author-twitter-name, a.s-author-name")
-    stamp = li.find(attrs={"data-timestamp": True})
-    title = first(".s-link-title, .s-video-title")
-    permalink = _absolute(li.get("data-permalink"))
+    stamp = li.find(attrs={"data-timestamp": True}) or first("time[datetime]")
+    title = first(".s-link-title, .s-video-title") or (first("a[href]") if kind == "link" else None)
+    cite = first("blockquote[cite]") or title
+    permalink = _absolute(li.get("data-permalink") or (
+        cite.get("cite") or cite.get("href") if cite else None))
     found = _TWEET.match(permalink or "")
     handle = (who.get_text(strip=True).lstrip("@") if who else None) or (
         found.group(1) if found else None)
-    picture = first(".s-image-content img, .s-element-content img") if kind == "image" else None
+    picture = first(".s-image-content img, .s-element-content img, img") if kind == "image" \
+        else None
     avatar = first(".s-quote-avatar img")
     return _Element(
         kind=kind, eid=li.get("data-eid"), permalink=permalink,
-        posted_at=utc_iso(stamp["data-timestamp"]) if stamp else None,
+        posted_at=utc_iso(stamp.get("data-timestamp") or stamp.get("datetime")) if stamp else None,
         html=body.decode_contents().strip() if body is not None else None,
         title=title.get_text(" ", strip=True) if title else None, handle=handle,
         name=name.get_text(strip=True) if name else None,
@@ -469,7 +479,7 @@ def _when(value) -> str | None:
 
 def parse_capture(body: str | bytes, url: str, batch: Batch) -> StoryResult:
     """Any captured form, JSON or HTML, told apart by its first character."""
-    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    text = body.decode("utf-8-sig", errors="replace") if isinstance(body, bytes) else body
     if text.lstrip()[:1] == "{" or _JSONP_START.match(text[:200]):
         return parse_story_json(load_json(text), batch, url)
     return parse_story_html(text, url, batch)

@@ -26,7 +26,7 @@ import trafilatura
 from ..http import FetchError, PrivateAddress
 from ..records import Author, Batch, Item, Link, Problem
 from ..times import utc_iso
-from . import Page, Query, guardian, wayback
+from . import Page, Query, guardian, storify, wayback
 
 NAME = "web"
 PLATFORM = "web"
@@ -115,7 +115,9 @@ def fetch(http, query, state: dict):
 def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
                params: Mapping) -> dict:
     """Fetch, extract and record one URL; returns what to remember about it."""
-    if wayback.is_known_dead(url):  # storify.com, sfy.co …: only the archive has them
+    if _is_storify(url):
+        return _story_from_archive(http, url, batch, params)
+    if wayback.is_known_dead(url):  # posterous, friendfeed …: only the archive has them
         return _from_archive(http, url, None, batch, params)
     if guardian.is_guardian(url):
         try:
@@ -187,9 +189,58 @@ def _from_archive(http, url: str, error: FetchError | None, batch: Batch,
     return {"status": status, "archived": snapshot.url, "note": "archived copy"}
 
 
+def _is_storify(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("sfy.co", "storify.com") or host.endswith(".storify.com")
+
+
+def _story_from_archive(http, url: str, batch: Batch, params: Mapping) -> dict:
+    """A Storify story (closed in 2018) from the Wayback Machine. Every form the archive holds
+    is tried (API JSON, page, /embed, .html export, 2011 .json) and the most complete kept;
+    a capture holding only part of the story says so."""
+    around, archive = params.get("around"), params["wayback"]
+    story_id = storify.story_id_from_url(url)
+    tried: list[tuple[tuple, Batch, storify.StoryResult, wayback.Snapshot]] = []
+    try:
+        if story_id is None:  # sfy.co/XXXX: its capture redirects to the story
+            snapshot = wayback.closest(http, url, around, status="30[12]|200", **archive)
+            if snapshot is None:
+                batch.problems.append(Problem(url, "a Storify short link the Wayback Machine "
+                                                   "never captured"))
+                return {"status": None, "note": "dead"}
+            response = wayback.fetch_snapshot(http, snapshot)
+            story_id = storify.story_id_from_url(str(response.url))
+            if story_id is None:
+                batch.problems.append(Problem(url, "its archived copy is not a Storify story"))
+                return {"status": None, "note": "dead"}
+        for candidate in storify.capture_candidates(story_id):
+            snapshot = wayback.closest(http, candidate, around, **archive)
+            if snapshot is None:
+                continue
+            trial = Batch()
+            try:
+                result = storify.fetch_capture(http, snapshot.raw_url, trial,
+                                               story_url=f"https://storify.com/{story_id}")
+            except (FetchError, ValueError):
+                continue
+            tried.append(((result.complete, result.have), trial, result, snapshot))
+            if result.complete:
+                break
+    except FetchError as exc:
+        batch.problems.append(Problem(url, f"the Wayback Machine: {exc}"))
+    if not tried:
+        batch.problems.append(Problem(url, f"no capture of Storify story {story_id} could be "
+                                           "read in the Wayback Machine"))
+        return {"status": None, "note": "dead"}
+    _, best, result, snapshot = max(tried, key=lambda t: t[0])
+    _merge(batch, best)  # with its "this capture holds 20 of 57 elements" note, if partial
+    return {"status": None, "archived": snapshot.url, "note": f"Storify story ({result.form})"}
+
+
 def _merge(batch: Batch, other: Batch) -> None:
     for name in ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems"):
         getattr(batch, name).extend(getattr(other, name))
+    batch.positions.update(other.positions)
 
 
 def parse_page(html: str, url: str, batch: Batch, provenance: Mapping) -> str | None:
