@@ -26,7 +26,7 @@ import trafilatura
 from ..http import FetchError, PrivateAddress
 from ..records import Author, Batch, Item, Link, Problem
 from ..times import utc_iso
-from . import Page, Query, guardian, storify, wayback
+from . import Page, Query, guardian, storify, wayback, wordpress
 
 NAME = "web"
 PLATFORM = "web"
@@ -57,6 +57,8 @@ def plan(event, settings: Mapping, env: Mapping, links: Mapping[str, list[str]] 
         "wayback": {"base": wayback_settings.get("base_url", wayback.DEFAULT_BASE),
                     "availability_url": wayback_settings.get("availability_url",
                                                              wayback.AVAILABILITY_URL)},
+        "wordpress": {"wpcom_base": sources.get("wordpress", {}).get("wpcom_base",
+                                                                      wordpress.WPCOM_BASE)},
         "guardian": {"base_url": guardian_settings.get("base_url", guardian.DEFAULT_BASE),
                      "key": env.get(guardian.KEY_ENV) or guardian.DEFAULT_KEY},
     })]
@@ -161,10 +163,22 @@ def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
     if content_type and content_type not in HTML_TYPES:
         batch.problems.append(Problem(url, f"not a web page ({content_type}); the link is kept"))
         return remembered
+    if _is_wordpress(response.text, final):
+        # The post and every reader comment, by whichever route the blog offers.
+        _merge(batch, wordpress.fetch_post(http, final, response.text,
+                                           wpcom_base=params["wordpress"]["wpcom_base"]))
+        remembered["note"] = "WordPress post with its comments"
+        return remembered
     parse_page(response.text, final, batch, provenance={
         "requested": url, "final": final, "status": response.status_code,
         "redirects": remembered["redirects"], "warc": remembered.get("warc")})
     return remembered
+
+
+def _is_wordpress(html: str, url: str) -> bool:
+    found = wordpress.discover(html, url)
+    return bool(found.get("rest_base") or found.get("is_wordpress_com")
+                or 'content="WordPress' in html)
 
 
 def _from_archive(http, url: str, error: FetchError | None, batch: Batch,
