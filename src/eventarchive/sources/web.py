@@ -23,7 +23,7 @@ import httpx
 import orjson
 import trafilatura
 
-from ..http import FetchError, PrivateAddress
+from ..http import FetchError, PrivateAddress, RateLimited
 from ..records import Author, Batch, Item, Link, Problem
 from ..times import utc_iso
 from . import Page, Query, guardian, storify, wayback, wordpress
@@ -103,11 +103,27 @@ def fetch(http, query, state: dict):
     params = query.params
     pages = dict(state.get("pages") or {})
     polite = _Politeness(http, params["delay"], params["robots"])
-    for url, referrers in params["urls"].items():
+    queue = {url: (list(referrers), not referrers) for url, referrers in params["urls"].items()}
+    done = set()
+    while queue:
+        url, (referrers, is_seed) = next(iter(queue.items()))
+        del queue[url]
+        done.add(url)
         batch = Batch()
-        seen = pages.get(url) or {}
-        result = _fetch_one(http, polite, url, seen, batch, params)
+        try:
+            result = _fetch_one(http, polite, url, pages.get(url) or {}, batch, params)
+        except RateLimited:
+            raise  # the whole source stops; the next run carries on
+        except FetchError as exc:  # one bad link never stops the others
+            batch.problems.append(Problem(url, str(exc)))
+            result = {"status": exc.status}
         pages[url] = result
+        if is_seed and not guardian.is_guardian(url):
+            # One step further, no more: the pages an event's own write-up links to (its
+            # Storify story, the newspaper piece) are part of the record; their links are not.
+            for link in batch.links:
+                if link.url not in done and link.url.startswith(("http://", "https://")):
+                    queue.setdefault(link.url, ([], False))[0].append(link.item_id)
         for item_id in referrers:
             batch.links.append(Link(item_id, url, result.get("final"), result.get("status"),
                                     result.get("archived")))
