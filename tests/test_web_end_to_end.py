@@ -76,7 +76,8 @@ def test_one_fetch_brings_the_whole_web_record(tmp_path, httpserver, fixtures):
         return store.conn.execute(sql, args).fetchone()[0]
 
     # The post and all six comments, threaded.
-    assert count("select count(*) from items where platform = 'wordpress' and kind = 'article'") == 1
+    assert count("select count(*) from items "
+                 "where platform = 'wordpress' and kind = 'article'") == 1
     assert count("select count(*) from items where kind = 'comment'") == 6
     assert count("select count(*) from items where kind = 'comment' and in_reply_to like "
                  "'wordpress:%/comment/%'") >= 1
