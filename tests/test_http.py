@@ -140,7 +140,7 @@ def test_links_from_content_never_reach_private_addresses(url):
 
 
 def test_a_redirect_to_a_private_address_is_refused_on_that_hop():
-    from eventarchive.http import PrivateAddress, PublicOnly
+    from eventarchive.http import PrivateAddress
 
     def handler(request):
         if request.url.host == "public.example":
@@ -149,6 +149,7 @@ def test_a_redirect_to_a_private_address_is_refused_on_that_hop():
 
     addresses = {"public.example": "93.184.216.34", "internal.example": "10.0.0.5"}
     resolve = lambda host, port, proto=0: [(2, 1, 6, "", (addresses[host], 0))]  # noqa: E731
-    http = Http(HttpSettings(), transport=PublicOnly(httpx.MockTransport(handler), resolve))
+    http = Http(HttpSettings(), transport=httpx.MockTransport(handler), public_only=True,
+                resolve=resolve)
     with pytest.raises(PrivateAddress, match="internal.example"):
         http.request("GET", "http://public.example/")

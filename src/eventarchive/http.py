@@ -81,21 +81,6 @@ def refuse_private(host: str, resolve=socket.getaddrinfo) -> None:
                 "allow_private_addresses = true under [fetch] to archive intranet pages")
 
 
-class PublicOnly(httpx.BaseTransport):
-    """Checks the target of every request, redirects included, with ``refuse_private``."""
-
-    def __init__(self, inner: httpx.BaseTransport | None = None, resolve=socket.getaddrinfo):
-        self.inner = inner or httpx.HTTPTransport()
-        self.resolve = resolve
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        refuse_private(request.url.host, self.resolve)
-        return self.inner.handle_request(request)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 @dataclass
 class HttpSettings:
     user_agent: str = DEFAULT_USER_AGENT
@@ -126,14 +111,17 @@ class Http:
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.time,
                  secrets: Iterable[str] = (), headers: dict | None = None,
-                 public_only: bool = False):
+                 public_only: bool = False, resolve=socket.getaddrinfo):
         self.settings = settings or HttpSettings()
         self.sleep = sleep
         self.clock = clock
         self.secrets = [s for s in secrets if s]
-        if public_only:
-            transport = PublicOnly(transport)
+        # A request hook runs before every hop, redirects included, and leaves the transport
+        # (and so the environment's proxy settings) alone.
+        hooks = {"request": [lambda request: refuse_private(request.url.host, resolve)]
+                 } if public_only else {}
         self.client = httpx.Client(
+            event_hooks=hooks,
             timeout=self.settings.timeout,
             follow_redirects=True,
             max_redirects=self.settings.max_redirects,
