@@ -236,3 +236,16 @@ def test_a_storify_short_link_becomes_the_story_in_order_via_the_wayback_machine
         "select position from event_items join items on items.id = item_id "
         "where kind = 'story_element' order by position")]
     assert positions == list(range(9))
+
+
+def test_a_page_in_windows_1252_without_a_charset_header_reads_right(tmp_path, httpserver):
+    text = ("<html><head><meta charset='windows-1252'><title>Caf\u00e9 notes</title></head>"
+            "<body><article><p>" + "The world caf\u00e9 ran for two rounds \u2013 table three "
+            "wanted residents on the repairs panel. " * 8 + "</p></article></body></html>")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cafe").respond_with_data(text.encode("cp1252"),
+                                                         content_type="text/html")
+    store = Store.open(tmp_path / "a.db")
+    run(store, make_config(tmp_path, [httpserver.url_for("/cafe")]))
+    (body,) = store.conn.execute("select text from items").fetchone()
+    assert "world caf\u00e9 ran for two rounds \u2013 table three" in body

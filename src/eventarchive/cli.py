@@ -102,11 +102,12 @@ def init(force):
               help="Keep only items matching the event's hashtags, keywords, accounts and times.")
 @quiet_option
 def import_(kind, path, event_slug, match, quiet):
-    """Import a file you already have. KIND: twitter-archive, twarc or tags-csv.
+    """Import a file you already have. KIND: twitter-archive, twarc, tags-csv or storify.
 
     PATH is a Twitter account-archive zip, its unzipped folder or a tweets.js (twitter-archive);
-    a JSONL file from twarc or twarc2 (twarc); or a TAGS Archive sheet saved as CSV (tags-csv).
-    Running the same import again adds nothing.
+    a JSONL file from twarc or twarc2 (twarc); a TAGS Archive sheet saved as CSV (tags-csv); or
+    a Storify export, .json or .html, or a folder of them (storify). Running the same import
+    again adds nothing.
 
     \b
     Example:

@@ -17,7 +17,7 @@ ITEM_COLUMNS = {
     "title": "title (articles, stories)",
     "text": "plain text",
     "html": "sanitised HTML, when the source had HTML",
-    "in_reply_to": "the item this replies to",
+    "in_reply_to": "the item this replies to (a comment's post, a story element's story)",
     "raw": "the full payload as received, for provenance",
     "fetched_at": "when it was last saved",
 }

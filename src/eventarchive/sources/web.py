@@ -185,7 +185,9 @@ def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
                                            wpcom_base=params["wordpress"]["wpcom_base"]))
         remembered["note"] = "WordPress post with its comments"
         return remembered
-    parse_page(response.text, final, batch, provenance={
+    # Without a charset in the headers, let the extractor read the page's own <meta charset>.
+    body = response.text if response.charset_encoding else response.content
+    parse_page(body, final, batch, provenance={
         "requested": url, "final": final, "status": response.status_code,
         "redirects": remembered["redirects"], "warc": remembered.get("warc")})
     return remembered
@@ -273,7 +275,7 @@ def _merge(batch: Batch, other: Batch) -> None:
     batch.positions.update(other.positions)
 
 
-def parse_page(html: str, url: str, batch: Batch, provenance: Mapping) -> str | None:
+def parse_page(html: str | bytes, url: str, batch: Batch, provenance: Mapping) -> str | None:
     """A page's main text and metadata ► an ``article`` item (pure); returns its id."""
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True,
                                           include_comments=False)
