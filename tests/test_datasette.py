@@ -347,3 +347,10 @@ def test_reads_while_a_writer_holds_a_transaction(archive_path, tmp_path):
                            ).fetchone()[0] == 0
     finally:
         src.close()
+
+
+def test_referrers_lists_the_posts_linking_to_a_page(ds, db_name):
+    rows = get(ds, f"/{db_name}/referrers.json", _shape="array",
+               url="http://samnotes.example.net/2011/10/21/coop-housing/").json()
+    assert rows and all(r["linked_as"] == "http://samnotes.example.net/2011/10/21/coop-housing/"
+                        for r in rows)

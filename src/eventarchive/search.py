@@ -47,6 +47,20 @@ limit 1000
 """
 
 
+# Which posts link to a page (by the address they used, or where it led).
+REFERRERS_SQL = """
+select
+  items.published_at, authors.display_name as author, authors.handle, items.text, items.url,
+  links.url as linked_as, links.resolved_url, links.status, links.archived_url, items.id
+from links
+join items on items.id = links.item_id
+left join authors on authors.id = items.author_id
+where links.url = :url or links.resolved_url = :url
+order by items.published_at
+limit 1000
+"""
+
+
 def search(store: Store, q: str, event: str | None = None) -> list[dict]:
     conn = store.conn
     conn.create_function("escape_fts", 1, escape_fts, deterministic=True)

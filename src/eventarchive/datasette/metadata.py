@@ -4,7 +4,7 @@ queries (``search``, ``timeline``) whose URLs people share.
 
 from __future__ import annotations
 
-from ..search import SEARCH_SQL, TIMELINE_SQL
+from ..search import REFERRERS_SQL, SEARCH_SQL, TIMELINE_SQL
 
 ITEM_COLUMNS = {
     "id": "platform:native id",
@@ -79,6 +79,14 @@ def build(database: str) -> dict:
                                        "first). From/to take a date or time in UTC, e.g. "
                                        "2011-10-21 or 2011-10-21T14:00.",
                         "sql": TIMELINE_SQL.strip(),
+                        "hide_sql": True,
+                    },
+                    "referrers": {
+                        "title": "Who linked to a page",
+                        "description": "The posts that link to an address, whether they used "
+                                       "a short link or the page's own address, with where the "
+                                       "link led and any archived copy.",
+                        "sql": REFERRERS_SQL.strip(),
                         "hide_sql": True,
                     },
                 },
