@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 
 from ..http import AuthError, FetchError
 from ..records import Author, Batch, Item, Link
+from ..text import html_to_text
 from ..times import utc_iso
 
 NAME = PLATFORM = "guardian"
@@ -36,8 +37,6 @@ ARTICLE_TYPES = ("article", "liveblog")
 # open-platform. …) are different sites.
 _DOMAINS = ("guardian.co.uk", "theguardian.com")
 _PREFIXES = ("", "www.", "m.", "amp.")
-_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "figure",
-           "figcaption", "table", "tr", "div", "aside")
 
 
 class NotAnArticle(FetchError):
@@ -72,21 +71,8 @@ def content_id(url: str) -> str:
 
 
 def html_text(html: str | None) -> str:
-    """Article HTML as plain text: blocks apart by a blank line, ``<br>`` a line break."""
-    if not html:
-        return ""
-    soup = BeautifulSoup(html, "html.parser")
-    for hidden in soup.find_all(("script", "style", "template", "noscript", "iframe")):
-        hidden.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(_BLOCKS):
-        block.insert_before("\n\n")
-        block.insert_after("\n\n")
-    for li in soup.find_all("li"):
-        li.insert_after("\n")
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in soup.get_text().split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    """Article HTML as plain text."""
+    return html_to_text(html)
 
 
 def body_links(html: str | None, page_url: str | None = None) -> list[str]:

@@ -24,11 +24,11 @@ from bs4 import BeautifulSoup
 from ..errors import ConfigError
 from ..http import AuthError, FetchError, RateLimited
 from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag
+from ..text import html_to_text, soup_to_text
 from ..times import utc_iso
 from . import Page, Query
 
 PLATFORM = "mastodon"
-_BLOCKS = ("p", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol")
 _MIMES = {
     "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
     "webp": "image/webp", "avif": "image/avif", "heic": "image/heic", "mp4": "video/mp4",
@@ -60,24 +60,8 @@ def author(account: Mapping) -> Author:
 
 
 def html_text(content: str | None) -> str:
-    """Status HTML as plain text: paragraphs apart by a blank line, ``<br>`` a line break."""
-    if not content:
-        return ""
-    soup = BeautifulSoup(content, "html.parser")
-    return _soup_text(soup)
-
-
-def _soup_text(soup: BeautifulSoup) -> str:
-    for hidden in soup.find_all(("script", "style", "template")):
-        hidden.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(_BLOCKS):
-        block.insert_after("\n\n")
-    for li in soup.find_all("li"):
-        li.insert_after("\n")
-    lines = (line.strip() for line in soup.get_text().split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    """Status HTML as plain text."""
+    return html_to_text(content)
 
 
 def _content_links(soup: BeautifulSoup, skip: set[str]) -> list[str]:
@@ -155,7 +139,7 @@ def parse_status(status: Mapping, batch: Batch, uris: Mapping | None = None) -> 
         id=item_id, kind="post", platform=PLATFORM, native_id=uri,
         url=status.get("url") or uri, author_id=poster.id, published_at=published,
         title=status.get("spoiler_text") or None,
-        text=_soup_text(soup) or None,
+        text=soup_to_text(soup) or None,
         html=nh3.clean(content) if content else None,
         in_reply_to=f"{PLATFORM}:{parent_uri}" if parent_uri else None,
         raw=orjson.dumps(status).decode(),

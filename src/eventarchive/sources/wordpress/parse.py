@@ -39,6 +39,7 @@ import orjson
 from bs4 import BeautifulSoup
 
 from ...records import Author, Batch, Item, Link
+from ...text import html_to_text
 from ...times import utc_iso
 
 NAME = PLATFORM = "wordpress"
@@ -49,7 +50,6 @@ _COMMENT_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
 _ANCHOR = re.compile(r"#comment-(\d+)$")
 _POST_ROUTE = re.compile(r"/wp/v2/posts/(\d+)")
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$|[?&]cpage=\d+")
-_BLOCKS = ("p", "div", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol")
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 _TEXT_DATES = ("%B %d %Y %I:%M %p", "%B %d %Y %H:%M", "%d %B %Y %I:%M %p", "%d %B %Y %H:%M",
                "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%B %d %Y")
@@ -100,23 +100,8 @@ def _rendered(field) -> str | None:
 
 
 def plain(html: str | None) -> str | None:
-    """HTML as plain text: blocks apart by a blank line, ``<br>`` and list items a line."""
-    if not html:
-        return None
-    soup = BeautifulSoup(html, "html.parser")
-    for hidden in soup.find_all(("script", "style", "template", "noscript")):
-        hidden.decompose()
-    for gap in soup.find_all(string=re.compile(r"^\s+$")):
-        if gap.parent.name in ("ul", "ol"):
-            gap.extract()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(_BLOCKS):
-        block.insert_after("\n\n")
-    for li in soup.find_all("li"):
-        li.insert_after("\n")
-    lines = (" ".join(line.split()) for line in soup.get_text().split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() or None
+    """HTML as plain text; None when there is none."""
+    return html_to_text(html) or None
 
 
 def _add(batch: Batch, item: Item, html: str | None, page: str | None) -> str:
