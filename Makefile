@@ -27,9 +27,10 @@ docs: $(STAMP)
 
 # Builds data/demo.db from the bundled sample data (fictional people, real export formats)
 # with the real import commands (2011) and the real fetch against a local replay of recorded
-# API answers (2026), then serves it.
+# API answers (2026, and the 2011 web record), then serves it.
 demo-build: $(STAMP)
 	rm -f data/demo.db data/demo.db-wal data/demo.db-shm
+	rm -rf data/media/warc
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) import twitter-archive data/sample/twitter-archive --event lambethcoop-2011
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) import twarc data/sample/lambethcoop-twarc2.jsonl --event lambethcoop-2011
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) import tags-csv data/sample/lambethcoop-tags.csv --event lambethcoop-2011
@@ -39,6 +40,13 @@ demo-build: $(STAMP)
 	  EVENTARCHIVE_BLUESKY_APP_PASSWORD=demo EVENTARCHIVE_FLICKR_KEY=demo \
 	  $(PY) -m eventarchive.replay data/sample/replay --port 8765 -- \
 	  $(BIN)/eventarchive --config $(DEMO_CONFIG) fetch --event lambethcoop-2026
+	@# The 2011 web record (the organiser's blog post with its comments, the Guardian piece, the
+	@# Storify story through the Wayback Machine) comes through the real `fetch --source web`
+	@# from the same replay, which also acts as a plain-HTTP proxy for this one command: every
+	@# http:// request, to the sample's example hosts too, is answered from data/sample/replay/.
+	env -u http_proxy -u no_proxy -u NO_PROXY HTTP_PROXY=http://127.0.0.1:8765 \
+	  $(PY) -m eventarchive.replay data/sample/replay --port 8765 -- \
+	  $(BIN)/eventarchive --config $(DEMO_CONFIG) fetch --event lambethcoop-2011 --source web
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) status
 
 demo: demo-build

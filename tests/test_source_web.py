@@ -249,3 +249,31 @@ def test_a_page_in_windows_1252_without_a_charset_header_reads_right(tmp_path, h
     run(store, make_config(tmp_path, [httpserver.url_for("/cafe")]))
     (body,) = store.conn.execute("select text from items").fetchone()
     assert "world caf\u00e9 ran for two rounds \u2013 table three" in body
+
+
+def test_a_dead_link_without_a_copy_is_not_tried_again_on_every_run(tmp_path, httpserver):
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/gone").respond_with_data("", status=404)
+    httpserver.expect_request("/wayback/available").respond_with_json({"archived_snapshots": {}})
+    httpserver.expect_request("/cdx/search/cdx").respond_with_json([])
+    store = Store.open(tmp_path / "a.db")
+    store.ensure_event(EVENT)
+    post = Batch()
+    post.items.append(Item("twitter:1", "post", "twitter", "1", text="see"))
+    post.links += [Link("twitter:1", base + "/gone"),
+                   Link("twitter:1", "https://twitter.com/jo/status/127322111860846593")]
+    store.save(post, EVENT)
+    cfg = config.parse({
+        "events": [{"slug": EVENT}],
+        "sources": {"web": {"per_host_delay": 0},
+                    "wayback": {"base_url": base,
+                                "availability_url": base + "/wayback/available"}},
+        "fetch": {"allow_private_addresses": True},
+    }, tmp_path / "config" / "eventarchive.toml")
+    (first,) = run(store, cfg)
+    assert any("no copy either" in p for p in first.problems)
+    asked = len(httpserver.log)
+    (second,) = run(store, cfg)
+    assert len(httpserver.log) == asked and second.problems == []
+    assert not any("twitter.com" in str(request.url) for request, _ in httpserver.log)

@@ -6,7 +6,15 @@ A replay folder holds the payloads and a ``routes.json``: a list of routes, the 
      {"path": "/x/2/tweets/search/all", "file": "x-empty.json"}]
 
 ``query`` values must equal the request's parameters; ``null`` means "absent". Optional keys:
-``method`` (GET), ``status`` (200), ``headers``. Nothing here is used by a normal fetch.
+``method`` (GET), ``status`` (200), ``headers``, ``host``. Nothing here is used by a normal fetch.
+
+The replay is also a plain-HTTP forward proxy: run a command with ``HTTP_PROXY`` pointing at
+it and every ``http://`` request, to any host, arrives here in absolute form
+(``GET http://blog.example.org/2011/post/ HTTP/1.1``). Such a request matches only the routes
+whose ``host`` is that host (``"host": "blog.example.org"``, or ``"host:port"`` for a port other
+than 80); a route without ``host`` answers requests to the replay itself, which come either as
+``/path`` or, through the proxy, as ``http://127.0.0.1:8765/path``. ``https://`` requests are
+never proxied (that would need CONNECT tunnels and certificates): they go where they go.
 
 Run: ``python -m eventarchive.replay data/sample/replay --port 8765``, or with a command after
 ``--`` to serve only while that command runs (the demo's fetch), exiting with its exit code.
@@ -28,11 +36,33 @@ def load_routes(folder: Path) -> list[dict]:
     return json.loads((folder / "routes.json").read_text(encoding="utf-8"))
 
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _host(parts) -> str | None:
+    """The host an absolute-form target names (``host`` or ``host:port`` unless the port is
+    80), or None for origin-form targets and for requests to this machine (the replay)."""
+    if not parts.scheme or not parts.netloc:
+        return None
+    host = (parts.hostname or "").lower()
+    if host in LOCAL_HOSTS:
+        return None
+    return host if parts.port in (None, 80) else f"{host}:{parts.port}"
+
+
 def match(routes: list[dict], method: str, target: str) -> dict | None:
+    """The first route for this request. ``target`` is the request line's target, in origin
+    form (``/path?query``) or absolute form (``http://host/path?query``, from a proxy client)."""
     parts = urlsplit(target)
+    host = _host(parts)
+    path = parts.path or "/"
     params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
     for route in routes:
-        if route.get("method", "GET") != method or route["path"] != parts.path:
+        wanted_host = route.get("host")
+        if wanted_host is not None:
+            wanted_host = wanted_host.lower().removesuffix(":80")
+        if (route.get("method", "GET") != method or route["path"] != path
+                or wanted_host != host):
             continue
         wanted = route.get("query", {})
         if all(params.get(k) == v if v is not None else k not in params

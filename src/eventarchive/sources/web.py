@@ -43,14 +43,15 @@ def plan(event, settings: Mapping, env: Mapping, links: Mapping[str, list[str]] 
     its posts that were never resolved, each with the items that refer to it."""
     urls: dict[str, list[str]] = {url: [] for url in event.urls}
     for url, referrers in dict(links).items():
-        urls.setdefault(url, []).extend(referrers)
+        if not _is_post_link(url):
+            urls.setdefault(url, []).extend(referrers)
     if not urls:
         return []
     sources = sources or {}
     wayback_settings = sources.get("wayback", {})
     guardian_settings = sources.get("guardian", {})
     return [Query("pages", {
-        "urls": urls, "robots": settings.get("robots", True),
+        "urls": urls, "seeds": list(event.urls), "robots": settings.get("robots", True),
         "delay": float(settings.get("per_host_delay", 1.0)),
         "warc": str(Path(media_dir) / "warc") if media_dir else None,
         "around": event.starts_at,
@@ -103,13 +104,22 @@ def fetch(http, query, state: dict):
     params = query.params
     pages = dict(state.get("pages") or {})
     polite = _Politeness(http, params["delay"], params["robots"])
-    queue = {url: (list(referrers), not referrers) for url, referrers in params["urls"].items()}
+    seeds = set(params.get("seeds", ()))
+    queue = {url: (list(referrers), url in seeds) for url, referrers in params["urls"].items()}
     done = set()
     while queue:
         url, (referrers, is_seed) = next(iter(queue.items()))
         del queue[url]
         done.add(url)
         batch = Batch()
+        if not is_seed and url in pages:
+            # Tried on an earlier run (dead, refused, archived): only its referrers are new.
+            result = pages[url]
+            for item_id in referrers:
+                batch.links.append(Link(item_id, url, result.get("final"), result.get("status"),
+                                        result.get("archived")))
+            yield Page(batch, {"pages": dict(pages)})
+            continue
         try:
             result = _fetch_one(http, polite, url, pages.get(url) or {}, batch, params)
         except RateLimited:
@@ -122,7 +132,8 @@ def fetch(http, query, state: dict):
             # One step further, no more: the pages an event's own write-up links to (its
             # Storify story, the newspaper piece) are part of the record; their links are not.
             for link in batch.links:
-                if link.url not in done and link.url.startswith(("http://", "https://")):
+                if (link.url not in done and link.url.startswith(("http://", "https://"))
+                        and not _is_post_link(link.url)):
                     queue.setdefault(link.url, ([], False))[0].append(link.item_id)
         for item_id in referrers:
             batch.links.append(Link(item_id, url, result.get("final"), result.get("status"),
@@ -219,6 +230,13 @@ def _from_archive(http, url: str, error: FetchError | None, batch: Batch,
         "requested": url, "status": status, "archived": snapshot.url,
         "snapshot_timestamp": snapshot.timestamp})
     return {"status": status, "archived": snapshot.url, "note": "archived copy"}
+
+
+def _is_post_link(url: str) -> bool:
+    """A link to a post on a network we fetch through its API (a tweet): no page to read."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("mobile.")
+    return host in ("twitter.com", "x.com") and "/status/" in parts.path
 
 
 def _is_storify(url: str) -> bool:

@@ -35,7 +35,7 @@ window.YTD.tweets.part0 = [
         "urls" : [
           {
             "url" : "http://t.co/UvHONyWE",
-            "expanded_url" : "https://lambethcoop.example.org/2011/10/28/leadership-network-and-co-production/",
+            "expanded_url" : "http://lambethcoop.example.org/2011/10/28/leadership-network-and-co-production/",
             "display_url" : "lambethcoop.example.org/2011/10…",
             "indices" : [
               "69",
