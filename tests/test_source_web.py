@@ -45,7 +45,7 @@ def test_parse_page_keeps_the_main_text_and_metadata(page):
     assert item_id == ("web:https://lambethcoop.example.org/2011/10/28/"
                        "leadership-network-and-co-production/")
     assert item.kind == "article" and item.title == "Leadership Network and co-production"
-    assert item.published_at == "2011-10-28T00:00:00+00:00"
+    assert item.published_at == "2011-10-28T09:15:00+00:00"  # its own 10:15+01:00
     assert "standing room only" in item.text
     assert "Home" not in item.text and "tracker" not in item.text and "alert" not in item.text
     assert batch.authors[0].display_name == "Jo Placeholder"

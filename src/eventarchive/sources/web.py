@@ -12,6 +12,7 @@ status and archived copy.
 from __future__ import annotations
 
 import io
+import re
 import time
 import urllib.robotparser
 from collections.abc import Mapping
@@ -307,7 +308,7 @@ def parse_page(html: str | bytes, url: str, batch: Batch, provenance: Mapping) -
         site = urlsplit(canonical).netloc
         author_id = f"{PLATFORM}:{site}/{document.author}"
         batch.authors.append(Author(author_id, PLATFORM, display_name=document.author))
-    published = utc_iso(document.date) if document.date else None
+    published = _published_time(html) or (utc_iso(document.date) if document.date else None)
     batch.items.append(Item(
         id=item_id, kind="article", platform=PLATFORM, native_id=canonical, url=canonical,
         author_id=author_id, published_at=published, title=document.title,
@@ -316,6 +317,23 @@ def parse_page(html: str | bytes, url: str, batch: Batch, provenance: Mapping) -
                           "description": document.description}).decode(),
     ))
     return item_id
+
+
+_PUBLISHED = re.compile(
+    r"""<meta\s[^>]*?(?:property|name|itemprop)=["'](?:article:published_time|datePublished|"""
+    r"""dc\.date(?:\.issued)?)["'][^>]*>""", re.I)
+_CONTENT = re.compile(r"""content=["']([^"']+)["']""", re.I)
+
+
+def _published_time(html: str | bytes) -> str | None:
+    """The page's own publication time with its hour (trafilatura keeps only the date)."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", "replace")
+    tag = _PUBLISHED.search(html)
+    value = _CONTENT.search(tag.group(0)) if tag else None
+    if not value or "T" not in value.group(1):
+        return None
+    return utc_iso(value.group(1))
 
 
 def write_warc(folder: Path, response: httpx.Response) -> str:
