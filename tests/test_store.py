@@ -124,3 +124,22 @@ def test_a_failed_batch_leaves_nothing_behind(store):
     except sqlite3.IntegrityError:
         pass
     assert store.count("items") == 0
+
+
+def test_an_author_is_never_renamed_by_a_later_quote_of_them(store):
+    store.save(batch_of(authors=[Author("twitter:1", "twitter", "jo", "Jo Placeholder")]))
+    store.save(batch_of(authors=[Author("twitter:1", "twitter", "jo", "Jo at the Tea Table",
+                                        avatar_url="https://x.example/jo.jpg")]))
+    assert store.conn.execute("select display_name, avatar_url from authors").fetchone() == (
+        "Jo Placeholder", "https://x.example/jo.jpg")
+
+
+def test_links_to_resolve_are_those_of_posts_not_of_fetched_pages(store):
+    store.ensure_event("e")
+    batch = batch_of(post(native_id="1"),
+                     Item(id="web:https://blog.example/a", kind="article", platform="web",
+                          native_id="https://blog.example/a", text="a page"))
+    batch.links += [Link("twitter:1", "https://blog.example/a"),
+                    Link("web:https://blog.example/a", "https://elsewhere.example/b")]
+    store.save(batch, "e")
+    assert store.links_to_resolve("e") == {"https://blog.example/a": ["twitter:1"]}

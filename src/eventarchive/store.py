@@ -176,10 +176,13 @@ def _create_indexes(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 
 
-def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
-    """INSERT … ON CONFLICT DO UPDATE: newer values win, but never replace a value with NULL."""
+def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...],
+                keep_stored: bool = False) -> str:
+    """INSERT … ON CONFLICT DO UPDATE that never replaces a value with NULL. Newer values win,
+    or with ``keep_stored`` only fill what is still empty."""
     placeholders = ", ".join("?" for _ in columns)
-    updates = [f"{c} = coalesce(excluded.{c}, {table}.{c})" for c in columns if c not in key]
+    first, second = ((f"{table}.", "excluded.") if keep_stored else ("excluded.", f"{table}."))
+    updates = [f"{c} = coalesce({first}{c}, {second}{c})" for c in columns if c not in key]
     action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
@@ -206,7 +209,9 @@ FTS_NEW_ROWS_SQL = (
     "INSERT INTO items_fts (rowid, title, text) "
     "SELECT rowid, title, text FROM items WHERE rowid > ?"
 )
-AUTHOR_SQL = _upsert_sql("authors", fields(Author), ("id",))
+# Authors fill gaps too: a name quoted in a Storify story or a TAGS sheet never renames someone
+# whose profile a platform already gave us.
+AUTHOR_SQL = _upsert_sql("authors", fields(Author), ("id",), keep_stored=True)
 MEDIA_SQL = _upsert_sql("media", fields(Media), ("id",))
 LINK_SQL = _upsert_sql("links", fields(Link), ("item_id", "url"))
 TAG_SQL = _upsert_sql("hashtags", fields(Tag), ("item_id", "tag"))
@@ -329,13 +334,17 @@ class Store:
         return json.loads(row[0]) if row else {}
 
     def links_to_resolve(self, event: str) -> dict[str, list[str]]:
-        """The links in an event's items that were never fetched, with the items citing them."""
+        """The links in an event's posts (and curated stories) that were never fetched, with
+        the items citing them. Links inside fetched pages, articles and their comments are not
+        followed from one run to the next: an event's archive is not a web crawl."""
         found: dict[str, list[str]] = {}
         for url, item_id in self.conn.execute(
             "SELECT links.url, links.item_id FROM links "
             "JOIN event_items ON event_items.item_id = links.item_id "
+            "JOIN items ON items.id = links.item_id "
             "WHERE event_items.event = ? AND links.resolved_url IS NULL "
-            "AND links.status IS NULL ORDER BY links.url", (event,)):
+            "AND links.status IS NULL AND items.platform NOT IN ('web', 'wordpress', 'guardian') "
+            "ORDER BY links.url", (event,)):
             found.setdefault(url, []).append(item_id)
         return found
 

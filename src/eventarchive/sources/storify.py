@@ -110,7 +110,7 @@ def story_id_from_url(url: str | None) -> str | None:
         return None
     url = url.strip()
     # A capture address, on web.archive.org or on the configured Wayback base_url.
-    wayback = re.match(r"^(?:https?:)?//[^/]+/web/\d+[a-z_]*/(.+)$", url)
+    wayback = re.match(r"^(?:https?:)?//[^/]+(?:/[^/]+)*?/web/\d+[a-z_]*/(.+)$", url)
     if wayback:
         return story_id_from_url(wayback.group(1))
     if "://" not in url and not url.startswith("//"):

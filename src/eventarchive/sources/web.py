@@ -285,7 +285,10 @@ def _story_from_archive(http, url: str, batch: Batch, params: Mapping) -> dict:
         return {"status": None, "note": "dead"}
     _, best, result, snapshot = max(tried, key=lambda t: t[0])
     _merge(batch, best)  # with its "this capture holds 20 of 57 elements" note, if partial
-    return {"status": None, "archived": snapshot.url, "note": f"Storify story ({result.form})"}
+    # For people: the story page as the archive shows it, whichever form was read.
+    page = wayback.playback_url(f"https://storify.com/{story_id}", snapshot.timestamp,
+                                archive["base"])
+    return {"status": None, "archived": page, "note": f"Storify story ({result.form})"}
 
 
 def _merge(batch: Batch, other: Batch) -> None:
