@@ -313,6 +313,82 @@ def status(as_json):
 
 
 @cli.command()
+@event_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True, help="JSON lines (one item a line) or CSV.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of the terminal.")
+def export(event_slug, fmt, output):
+    """Write an event's items in timeline order, as JSON lines or CSV.
+
+    \b
+    Example:
+        eventarchive export --event coproduction-2011 --format csv -o coproduction-2011.csv
+    """
+    from . import export as exporting
+
+    if not event_slug:
+        raise ConfigError("--event SLUG is required: which event to export")
+    store = _state().store()
+    if not store.conn.execute("SELECT 1 FROM events WHERE slug = ?", (event_slug,)).fetchone():
+        raise ConfigError(f"--event {event_slug}: no such event in {store.path}")
+    if output is None:
+        exporting.write(store, event_slug, sys.stdout, fmt)
+        return
+    partial = output.with_name(output.name + ".part")
+    with open(partial, "w", encoding="utf-8", newline="") as out:
+        count = exporting.write(store, event_slug, out, fmt)
+    partial.replace(output)
+    click.echo(f"Wrote {count} items to {output}.", err=True)
+
+
+@cli.command()
+@click.option("--item", "items", multiple=True, metavar="ID", help="An item, e.g. twitter:123.")
+@click.option("--author", "authors", multiple=True, metavar="ID",
+              help="Everything by an author, e.g. twitter:398120457.")
+@event_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+def forget(items, authors, event_slug, yes):
+    """Delete items for good: a takedown request, or an event you no longer keep.
+
+    Removes the items with their photos, links, hashtags and event membership, and their
+    authors once nothing of theirs is left. --event removes the event and the items that
+    belong to no other event. Copies already in WARC files or backups are not touched.
+
+    \b
+    Example:
+        eventarchive forget --author twitter:398120457
+        eventarchive forget --item mastodon:https://example.social/users/jo/statuses/1 --yes
+    """
+    from .lock import ArchiveLock
+
+    if not (items or authors or event_slug):
+        raise ConfigError("say what to forget: --item ID, --author ID or --event SLUG")
+    cfg = _state().config
+    store = Store.open(cfg.database)
+    targets = list(items) + store.items_of(list(authors))
+    if event_slug:
+        if not store.conn.execute("SELECT 1 FROM events WHERE slug = ?",
+                                  (event_slug,)).fetchone():
+            raise ConfigError(f"--event {event_slug}: no such event in {store.path}")
+        targets += store.items_of(event=event_slug)
+    what = f"{len(targets)} items" + (f" and event {event_slug}" if event_slug else "")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise ConfigError(f"this would delete {what} from {store.path}; add --yes to "
+                              "confirm when running without a terminal")
+        click.confirm(f"Delete {what} from {store.path} for good?", abort=True, err=True)
+    with ArchiveLock(cfg.database):
+        paths = store.media_paths(targets)
+        gone = store.forget_items(targets, authors=list(authors))
+        if event_slug:
+            store.forget_event(event_slug)
+    for path in paths:
+        (cfg.media_dir / path).unlink(missing_ok=True)
+    click.echo(f"Forgot {gone} items and {len(paths)} photo files.")
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 to share on your network.")
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")

@@ -348,6 +348,67 @@ class Store:
             found.setdefault(url, []).append(item_id)
         return found
 
+    # -- forgetting ----------------------------------------------------------------------------
+
+    def forget_items(self, item_ids: list[str], authors: list[str] = ()) -> int:
+        """Delete items and everything hanging off them (a takedown request); returns how many.
+
+        ``authors`` are forgotten as people: their reposts and profile go too. The full-text
+        index follows through its delete trigger; authors left with nothing are removed, so a
+        forgotten person's name does not linger.
+        """
+        conn = self.conn
+        with conn:
+            conn.executemany("DELETE FROM reposts WHERE author_id = ?", [(a,) for a in authors])
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS forget_ids (id TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM forget_ids")
+            conn.executemany("INSERT OR IGNORE INTO forget_ids VALUES (?)",
+                             [(i,) for i in item_ids])
+            authors = list(authors) + [a for (a,) in conn.execute(
+                "SELECT DISTINCT author_id FROM items WHERE id IN (SELECT id FROM forget_ids) "
+                "AND author_id IS NOT NULL")]
+            for table, column in (("event_items", "item_id"), ("media", "item_id"),
+                                  ("links", "item_id"), ("hashtags", "item_id"),
+                                  ("mentions", "item_id"), ("reposts", "item_id")):
+                conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM forget_ids)")
+            gone = conn.execute("DELETE FROM items WHERE id IN (SELECT id FROM forget_ids)"
+                                ).rowcount
+            conn.executemany(
+                "DELETE FROM authors WHERE id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM items WHERE author_id = ?) AND NOT EXISTS "
+                "(SELECT 1 FROM reposts WHERE author_id = ?)", [(a, a, a) for a in authors])
+        return gone
+
+    def media_paths(self, item_ids: list[str]) -> list[str]:
+        """Local files (relative to the media folder) of these items' photos."""
+        found = []
+        for start in range(0, len(item_ids), 500):
+            chunk = item_ids[start:start + 500]
+            found += [p for (p,) in self.conn.execute(
+                f"SELECT path FROM media WHERE path IS NOT NULL AND item_id IN "
+                f"({', '.join('?' for _ in chunk)})", chunk)]
+        return found
+
+    def items_of(self, author_ids: list[str] = (), event: str | None = None) -> list[str]:
+        """Item ids by these authors, or in only this event (what forgetting it removes)."""
+        if event is not None:
+            return [i for (i,) in self.conn.execute(
+                "SELECT item_id FROM event_items WHERE event = ? AND item_id NOT IN "
+                "(SELECT item_id FROM event_items WHERE event != ?)", (event, event))]
+        return [i for a in author_ids for (i,) in self.conn.execute(
+            "SELECT id FROM items WHERE author_id = ?", (a,))]
+
+    def forget_event(self, slug: str) -> int:
+        """Delete an event and the items that belong to no other event; returns items removed."""
+        gone = self.forget_items(self.items_of(event=slug))
+        with self.conn:
+            self.conn.execute("DELETE FROM event_items WHERE event = ?", (slug,))
+            prefix = f"{slug}:"  # fetch state is kept per event and query
+            self.conn.execute("DELETE FROM source_state WHERE substr(key, 1, ?) = ?",
+                              (len(prefix), prefix))
+            self.conn.execute("DELETE FROM events WHERE slug = ?", (slug,))
+        return gone
+
     # -- runs ---------------------------------------------------------------------------------
 
     def start_run(self, source: str, event: str | None) -> int:
