@@ -354,3 +354,12 @@ def test_referrers_lists_the_posts_linking_to_a_page(ds, db_name):
                url="http://samnotes.example.net/2011/10/21/coop-housing/").json()
     assert rows and all(r["linked_as"] == "http://samnotes.example.net/2011/10/21/coop-housing/"
                         for r in rows)
+
+
+def test_photos_of_an_event_show_local_copies_as_thumbnails(archive_path, tmp_path):
+    ds = make_datasette(archive_path, archive_path.parent / "media")
+    db = archive_path.stem
+    page = run(ds.client.get(f"/{db}/photos?event={EVENT}")).text
+    assert '<img src="/media/twitter/127369833300946952-AcUdF3yCIAAeo9Z.jpg"' in page
+    image = run(ds.client.get("/media/twitter/127369833300946952-AcUdF3yCIAAeo9Z.jpg"))
+    assert image.status_code == 200 and image.content[:2] == b"\xff\xd8"

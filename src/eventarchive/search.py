@@ -47,6 +47,21 @@ limit 1000
 """
 
 
+# An event's photos, local copies first shown as thumbnails by the plugin.
+PHOTOS_SQL = """
+select
+  media.path as photo, items.published_at, authors.display_name as author, authors.handle,
+  media.alt_text, items.text, media.license, items.url, media.url as original, items.id
+from media
+join items on items.id = media.item_id
+join event_items on event_items.item_id = items.id
+left join authors on authors.id = items.author_id
+where event_items.event = :event
+  and (media.mime like 'image/%' or media.mime is null)
+order by items.published_at
+limit 1000
+"""
+
 # Which posts link to a page (by the address they used, or where it led).
 REFERRERS_SQL = """
 select

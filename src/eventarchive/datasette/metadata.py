@@ -4,7 +4,7 @@ queries (``search``, ``timeline``) whose URLs people share.
 
 from __future__ import annotations
 
-from ..search import REFERRERS_SQL, SEARCH_SQL, TIMELINE_SQL
+from ..search import PHOTOS_SQL, REFERRERS_SQL, SEARCH_SQL, TIMELINE_SQL
 
 ITEM_COLUMNS = {
     "id": "platform:native id",
@@ -79,6 +79,14 @@ def build(database: str) -> dict:
                                        "first). From/to take a date or time in UTC, e.g. "
                                        "2011-10-21 or 2011-10-21T14:00.",
                         "sql": TIMELINE_SQL.strip(),
+                        "hide_sql": True,
+                    },
+                    "photos": {
+                        "title": "Photos of an event",
+                        "description": "Every photo people shared, in time order, with who "
+                                       "took it, its description and licence. Photos copied "
+                                       "from archives show here; others link to the original.",
+                        "sql": PHOTOS_SQL.strip(),
                         "hide_sql": True,
                     },
                     "referrers": {

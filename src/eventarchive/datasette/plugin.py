@@ -11,10 +11,10 @@ def render_cell(value, column, table, database, datasette):
     """Links open the original; media stored locally show as thumbnails."""
     if not isinstance(value, str) or not value:
         return None
-    if column == "url" and value.startswith(("https://", "http://")):
+    if column in ("url", "original") and value.startswith(("https://", "http://")):
         return Markup(f'<a href="{escape(value)}" rel="nofollow noopener">{escape(value)}</a>')
-    if table == "media" and column == "path" and value.lower().endswith(
-            (".jpg", ".jpeg", ".png", ".gif", ".webp")):
+    local_photo = (table == "media" and column == "path") or (table is None and column == "photo")
+    if local_photo and value.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp")):
         src = f"/media/{escape(value)}"
         return Markup(f'<a href="{src}"><img src="{src}" alt="" style="max-height:6em"></a>')
     return None
