@@ -136,11 +136,14 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
 
 def _check_source(table: dict, name: str, where: str) -> None:
     """Unknown keys and addresses that are not http(s) URLs, for the sources that fetch."""
-    from .sources import LIVE
+    from .sources import LIVE, check_settings
 
     known = getattr(LIVE.get(name), "SETTINGS", None)
     if known is not None:
-        _only(table, set(known), where, f"sources.{name}")
+        try:
+            check_settings(name, table, known)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
     for key, value in table.items():
         urls = value if isinstance(value, list) else [value]
         if (key.endswith("url") or key.endswith("instance") or key == "instances") and not all(

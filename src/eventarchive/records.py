@@ -6,17 +6,20 @@ Ids are TEXT of the form ``platform:native_id``; native ids of tweets and status
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass, field
 from operator import attrgetter
-
-KINDS = ("post", "photo", "article", "comment", "note", "story_element", "story")
-PLATFORMS = (
-    "twitter", "mastodon", "bluesky", "flickr", "web", "wordpress", "guardian", "storify", "notes",
-)
+from urllib.parse import urlsplit
 
 
-def make_id(platform: str, native_id: str) -> str:
-    return f"{platform}:{native_id}"
+def media_type(name: str | None) -> str | None:
+    """The MIME type of a photo, video or sound file from its name, URL or bare extension
+    (``jpg``); None for anything else, query strings ignored."""
+    if not name:
+        return None
+    path = urlsplit(name).path if "/" in name else name
+    guessed = mimetypes.guess_type(path if "." in path else f"x.{path}", strict=False)[0]
+    return guessed if guessed and guessed.split("/")[0] in ("image", "video", "audio") else None
 
 
 @dataclass(slots=True)
@@ -119,6 +122,13 @@ class Batch:
         self.problems: list[Problem] = []
         self.position = 0  # how far into the input this batch reaches, for progress bars
         self.positions: dict[str, int] = {}  # item id ► its place in a curated order (stories)
+
+    def extend(self, other: Batch) -> None:
+        """Add everything ``other`` holds (the store sorts out repeats when it saves)."""
+        for name in ("items", "authors", "media", "links", "tags", "mentions", "reposts",
+                     "problems"):
+            getattr(self, name).extend(getattr(other, name))
+        self.positions.update(other.positions)
 
     def attempt(self, where: str, parse, *args) -> None:
         """Run ``parse(*args)``; a payload of an unexpected shape becomes a Problem, not a crash."""

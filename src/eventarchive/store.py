@@ -398,16 +398,15 @@ class Store:
         return [i for a in author_ids for (i,) in self.conn.execute(
             "SELECT id FROM items WHERE author_id = ?", (a,))]
 
-    def forget_event(self, slug: str) -> int:
-        """Delete an event and the items that belong to no other event; returns items removed."""
-        gone = self.forget_items(self.items_of(event=slug))
+    def forget_event(self, slug: str) -> None:
+        """Delete an event, its memberships and its fetch state. Its items are the caller's to
+        forget first (``forget_items(items_of(event=slug))``), photos and all."""
         with self.conn:
             self.conn.execute("DELETE FROM event_items WHERE event = ?", (slug,))
             prefix = f"{slug}:"  # fetch state is kept per event and query
             self.conn.execute("DELETE FROM source_state WHERE substr(key, 1, ?) = ?",
                               (len(prefix), prefix))
             self.conn.execute("DELETE FROM events WHERE slug = ?", (slug,))
-        return gone
 
     # -- runs ---------------------------------------------------------------------------------
 

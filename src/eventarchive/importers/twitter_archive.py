@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from ..errors import ImportFormatError
-from ..records import Author, Batch, Problem
+from ..records import Author, Batch, Problem, media_type
 from ..sources import twitter
 from .jsarray import iter_elements
 
@@ -158,5 +158,5 @@ def _attach_media(batch: Batch, archive: _Archive, media_files: dict[str, str],
             partial.replace(target)
         media.path = f"twitter/{file_name}"
         media.sha256 = hashlib.sha256(target.read_bytes()).hexdigest()
-        media.mime = media.mime or twitter._mime(file_name)
+        media.mime = media.mime or media_type(file_name)
 

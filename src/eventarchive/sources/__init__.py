@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import ConfigError
 from ..records import Batch
 
 
@@ -35,6 +36,14 @@ class Query:
 class Page:
     batch: Batch
     state: dict
+
+
+def check_settings(name: str, settings: dict, known) -> None:
+    """A key a source does not know is a typo, never something to ignore silently."""
+    for key in settings:
+        if key not in known:
+            raise ConfigError(f"sources.{name}.{key}: unknown key; expected one of "
+                              f"{', '.join(known)}")
 
 
 def newer(a: str | None, b: str | None) -> str | None:

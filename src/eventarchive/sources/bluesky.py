@@ -16,14 +16,12 @@ import orjson
 
 from ..errors import ConfigError
 from ..http import AuthError, FetchError
-from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag
+from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag, media_type
 from ..times import utc_iso
-from . import Page, Query
+from . import Page, Query, check_settings
 
 PLATFORM = "bluesky"
 POST_COLLECTION = "app.bsky.feed.post"
-_MIME = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp",
-         "gif": "image/gif"}
 
 
 def sort_time(record: Mapping, indexed_at) -> str | None:
@@ -201,7 +199,7 @@ def _embed(view: Mapping, found: _Found, batch: Batch, published: str | None,
             ratio = image.get("aspectRatio") or {}
             batch.media.append(Media(
                 id=f"{PLATFORM}:{blob}" if blob else f"{found.item_id}#image{i}",
-                item_id=found.item_id, url=url, mime=_MIME.get(ext),
+                item_id=found.item_id, url=url, mime=media_type(ext),
                 width=ratio.get("width"), height=ratio.get("height"), taken_at=published,
                 alt_text=image.get("alt") or None))
     elif kind.endswith("video#view") or (not kind and "playlist" in view):
@@ -264,10 +262,8 @@ def search_terms(event) -> list[str]:
 
 
 def plan(event, settings: dict, env: Mapping) -> list:
+    check_settings(NAME, settings, SETTINGS)
     for key, value in settings.items():
-        if key not in SETTINGS:
-            raise ConfigError(f"sources.bluesky.{key}: unknown key; expected one of "
-                              f"{', '.join(SETTINGS)}")
         if not isinstance(value, str) or not value.startswith(("http://", "https://")):
             raise ConfigError(f'sources.bluesky.{key}: expected an address like '
                               f'"{DEFAULT_BASE_URL}"')

@@ -21,8 +21,8 @@ from bs4 import BeautifulSoup
 
 from ..errors import ConfigError
 from ..http import AuthError, FetchError
-from ..records import Author, Batch, Item, Link, Media, Problem, Tag
-from . import Page, Query
+from ..records import Author, Batch, Item, Link, Media, Problem, Tag, media_type
+from . import Page, Query, check_settings
 
 PLATFORM = "flickr"
 
@@ -46,8 +46,6 @@ LICENSES: dict[str, tuple[str, str | None]] = {
 }
 # Largest first: the sizes the search asks for (see EXTRAS).
 SIZES = ("o", "l", "c", "m")
-_MIME = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-         "webp": "image/webp", "heic": "image/heic", "mp4": "video/mp4"}
 _TAG = re.compile(r"<[a-zA-Z/!]")
 _BARE_URL = re.compile(r"https?://[^\s<>\"']+")
 
@@ -149,7 +147,7 @@ def best_size(photo: Mapping) -> tuple[str | None, int | None, int | None, str |
             ext = photo.get("originalformat") or url.rsplit(".", 1)[-1]
         else:
             ext = url.rsplit(".", 1)[-1]
-        return url, width, height, _MIME.get(str(ext).lower())
+        return url, width, height, media_type(str(ext))
     return None, None, None, None
 
 
@@ -273,10 +271,7 @@ def plan(event, settings: dict, env: Mapping) -> list:
     if not env.get(KEY_ENV):
         raise ConfigError(f"flickr: {KEY_ENV} is not set; get an API key at "
                           "https://www.flickr.com/services/apps/create/ and export it")
-    for key in settings:
-        if key not in SETTINGS:
-            raise ConfigError(f"sources.flickr.{key}: unknown key; expected one of "
-                              f"{', '.join(SETTINGS)}")
+    check_settings(NAME, settings, SETTINGS)
     base = settings.get("base_url", DEFAULT_BASE_URL)
     if not isinstance(base, str) or not base.startswith(("http://", "https://")):
         raise ConfigError('sources.flickr.base_url: expected a URL, e.g. "https://api.flickr.com"')

@@ -23,19 +23,12 @@ from bs4 import BeautifulSoup
 
 from ..errors import ConfigError
 from ..http import AuthError, FetchError, RateLimited
-from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag
+from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag, media_type
 from ..text import html_to_text, soup_to_text
 from ..times import utc_iso
 from . import Page, Query
 
 PLATFORM = "mastodon"
-_MIMES = {
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-    "webp": "image/webp", "avif": "image/avif", "heic": "image/heic", "mp4": "video/mp4",
-    "m4v": "video/mp4", "webm": "video/webm", "mov": "video/quicktime", "mp3": "audio/mpeg",
-    "ogg": "audio/ogg", "oga": "audio/ogg", "opus": "audio/ogg", "wav": "audio/wav",
-    "m4a": "audio/mp4", "flac": "audio/flac",
-}
 
 
 def full_acct(acct: str, url: str | None) -> str:
@@ -79,11 +72,7 @@ def _content_links(soup: BeautifulSoup, skip: set[str]) -> list[str]:
 
 
 def _mime(url: str | None, kind: str | None) -> str | None:
-    if url:
-        ext = urlsplit(url).path.rsplit(".", 1)[-1].lower()
-        if ext in _MIMES:
-            return _MIMES[ext]
-    return "video/mp4" if kind == "gifv" else None
+    return media_type(url) or ("video/mp4" if kind == "gifv" else None)
 
 
 def page_uris(statuses: Iterable) -> dict[str, str]:

@@ -27,7 +27,7 @@ import nh3
 import orjson
 from bs4 import BeautifulSoup
 
-from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Tag
+from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Tag, media_type
 from ..times import utc_iso
 from . import twitter
 from .mastodon import html_text
@@ -46,7 +46,6 @@ _REPLAYED = re.compile(r"^(?:(?:https?:)?//web\.archive\.org)?/web/\d+[a-z_]*/(.
 _SAVED_FROM = re.compile(r"<!-- saved from url=\(\d+\)(\S+) -->")
 _HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
 _MENTION = re.compile(r"(?<!\w)@(\w{1,15})")
-_MIMES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif"}
 
 
 @dataclass
@@ -438,9 +437,8 @@ def _emit_element(el: _Element, item_id: str, native: str, story_item: str,
         text=text, html=nh3.clean(body) if el.html and "<" in el.html else None,
         in_reply_to=story_item, raw=orjson.dumps(el.raw, default=str).decode()))
     if el.image:
-        extension = urlsplit(el.image).path.rsplit(".", 1)[-1].lower()
         batch.media.append(Media(id=f"{PLATFORM}:{el.image}", item_id=item_id, url=el.image,
-                                 mime=_MIMES.get(extension), taken_at=el.posted_at,
+                                 mime=media_type(el.image), taken_at=el.posted_at,
                                  alt_text=text))
 
 

@@ -15,7 +15,19 @@ import orjson
 
 from ..errors import ConfigError
 from ..http import FetchError
-from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag
+from ..records import (
+    Author,
+    Batch,
+    Item,
+    Link,
+    Media,
+    Mention,
+    Problem,
+    Repost,
+    Tag,
+    media_type,
+)
+from ..times import utc_iso
 from . import Page, Query, Sweep
 
 PLATFORM = "twitter"
@@ -44,16 +56,16 @@ def v2_time(value: str | None) -> str | None:
 
 def iso_time(value: str) -> str | None:
     """Any timestamp Twitter tools write, as ISO 8601 UTC; None when it cannot be read."""
-    value = value.strip()
-    for fmt in ("%a %b %d %H:%M:%S %z %Y", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z",
-                "%Y-%m-%d %H:%M:%S%z", "%d/%m/%Y %H:%M:%S"):
+    found = utc_iso(value)
+    if found:
+        return found
+    # The API's "Fri Oct 21 14:05:09 +0100 2011", and a spreadsheet's "21/10/2011 13:05:09".
+    for fmt in ("%a %b %d %H:%M:%S %z %Y", "%d/%m/%Y %H:%M:%S"):
         try:
-            parsed = datetime.strptime(value.replace("Z", "+0000"), fmt)
+            parsed = datetime.strptime(value.strip(), fmt)
         except ValueError:
             continue
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC).replace(microsecond=0).isoformat()
+        return utc_iso(parsed.isoformat())
     return None
 
 
@@ -141,11 +153,10 @@ def parse_v1(tweet: Mapping, batch: Batch, author: Author | None = None,
             batch.links.append(Link(item_id, url["expanded_url"]))
     for m in media:
         info = m.get("original_info") or {}
+        url = m.get("media_url_https") or m.get("media_url")
         batch.media.append(Media(
-            id=f"{PLATFORM}:{m.get('id_str') or m['id']}", item_id=item_id,
-            url=m.get("media_url_https") or m.get("media_url"),
-            mime=_mime(m.get("media_url_https") or m.get("media_url")) if m.get("type") == "photo"
-            else None,
+            id=f"{PLATFORM}:{m.get('id_str') or m['id']}", item_id=item_id, url=url,
+            mime=media_type(url) if m.get("type") == "photo" else None,
             width=info.get("width"), height=info.get("height"), taken_at=published,
             alt_text=m.get("ext_alt_text"),
         ))
@@ -155,14 +166,6 @@ def parse_v1(tweet: Mapping, batch: Batch, author: Author | None = None,
         quoted_user = (quoted.get("user") or {}).get("screen_name")
         batch.links.append(Link(item_id, status_url(quoted_user, quoted_id.split(":", 1)[1])))
     return item_id
-
-
-def _mime(url: str | None) -> str | None:
-    if not url:
-        return None
-    ext = url.rsplit(".", 1)[-1].lower()
-    return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
-            "gif": "image/gif", "webp": "image/webp", "mp4": "video/mp4"}.get(ext)
 
 
 # -- API v2 ---------------------------------------------------------------------------------------
@@ -248,7 +251,7 @@ def parse_v2(tweet: Mapping, batch: Batch, includes: V2Includes | None = None) -
         # A v2 media_key is "3_<media id>": keep the id, so v1.1 and v2 copies are one row.
         batch.media.append(Media(
             id=f"{PLATFORM}:{m['media_key'].split('_', 1)[-1]}", item_id=item_id, url=url,
-            mime=_mime(url) if m.get("type") == "photo" else None,
+            mime=media_type(url) if m.get("type") == "photo" else None,
             width=m.get("width"), height=m.get("height"), taken_at=published,
             alt_text=m.get("alt_text"),
         ))

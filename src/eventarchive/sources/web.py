@@ -155,7 +155,7 @@ def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
         except guardian.NotAnArticle:
             pass  # a gallery, a section page: read it as a page
         else:
-            _merge(batch, found)
+            batch.extend(found)
             return {"final": url, "status": 200, "note": "Guardian Content API"}
     if not polite.allowed(url):
         batch.problems.append(Problem(url, "robots.txt asks robots not to fetch this page"))
@@ -193,8 +193,8 @@ def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
         return remembered
     if _is_wordpress(response.text, final):
         # The post and every reader comment, by whichever route the blog offers.
-        _merge(batch, wordpress.fetch_post(http, final, response.text,
-                                           wpcom_base=params["wordpress"]["wpcom_base"]))
+        batch.extend(wordpress.fetch_post(http, final, response.text,
+                                          wpcom_base=params["wordpress"]["wpcom_base"]))
         remembered["note"] = "WordPress post with its comments"
         return remembered
     # Without a charset in the headers, let the extractor read the page's own <meta charset>.
@@ -284,17 +284,11 @@ def _story_from_archive(http, url: str, batch: Batch, params: Mapping) -> dict:
                                            "read in the Wayback Machine"))
         return {"status": None, "note": "dead"}
     _, best, result, snapshot = max(tried, key=lambda t: t[0])
-    _merge(batch, best)  # with its "this capture holds 20 of 57 elements" note, if partial
+    batch.extend(best)  # with its "this capture holds 20 of 57 elements" note, if partial
     # For people: the story page as the archive shows it, whichever form was read.
     page = wayback.playback_url(f"https://storify.com/{story_id}", snapshot.timestamp,
                                 archive["base"])
     return {"status": None, "archived": page, "note": f"Storify story ({result.form})"}
-
-
-def _merge(batch: Batch, other: Batch) -> None:
-    for name in ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems"):
-        getattr(batch, name).extend(getattr(other, name))
-    batch.positions.update(other.positions)
 
 
 def parse_page(html: str | bytes, url: str, batch: Batch, provenance: Mapping) -> str | None:
