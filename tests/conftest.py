@@ -44,3 +44,21 @@ def build_archive(path: Path) -> Path:
 def archive_path(tmp_path_factory) -> Path:
     """A read-only archive shared by the tests that only look at it (Datasette, search)."""
     return build_archive(tmp_path_factory.mktemp("archive") / "archive.db")
+
+
+def wayback_availability(captures: dict):
+    """A Wayback availability API for pytest-httpserver: ``{original: (timestamp, status)}``;
+    anything else is answered "not archived", as the real API does."""
+    import json
+
+    from werkzeug import Response
+
+    def answer(request):
+        found = captures.get(request.args["url"])
+        closest = {"available": True, "status": found[1], "timestamp": found[0],
+                   "url": f"http://web.archive.org/web/{found[0]}/{request.args['url']}"
+                   } if found else None
+        return Response(json.dumps({"archived_snapshots": {"closest": closest} if closest
+                                    else {}}), content_type="application/json")
+
+    return answer

@@ -3,6 +3,7 @@
 import pytest
 from werkzeug import Response
 
+from conftest import wayback_availability
 from eventarchive import config
 from eventarchive.http import Http, HttpSettings
 from eventarchive.records import Batch, Item, Link
@@ -199,17 +200,8 @@ def test_a_storify_short_link_becomes_the_story_in_order_via_the_wayback_machine
     api = f"http://api.storify.com/v1/stories/{story}"
     captures = {"http://sfy.co/kLcD": ("20111025000000", "301"), api: ("20111024093512", "200")}
 
-    def available(request):
-        found = captures.get(request.args["url"])
-        closest = {"available": True, "status": found[1], "timestamp": found[0],
-                   "url": f"http://web.archive.org/web/{found[0]}/{request.args['url']}"
-                   } if found else None
-        import json
-
-        return Response(json.dumps({"archived_snapshots": {"closest": closest} if closest
-                                    else {}}), content_type="application/json")
-
-    httpserver.expect_request("/wayback/available").respond_with_handler(available)
+    httpserver.expect_request("/wayback/available").respond_with_handler(
+        wayback_availability(captures))
     httpserver.expect_request("/cdx/search/cdx").respond_with_json([])
     httpserver.expect_request("/web/20111025000000id_/http://sfy.co/kLcD").respond_with_response(
         Response("", status=302, headers={

@@ -9,6 +9,7 @@ import json
 
 from werkzeug import Response
 
+from conftest import wayback_availability
 from eventarchive import config
 from eventarchive.datasette.app import make_datasette
 from eventarchive.http import Http, HttpSettings
@@ -31,14 +32,6 @@ def test_one_fetch_brings_the_whole_web_record(tmp_path, httpserver, fixtures):
     api = f"http://api.storify.com/v1/stories/{STORY}"
     captures = {"http://sfy.co/kLcD": ("20111025000000", "301"), api: ("20111024093512", "200")}
 
-    def available(request):
-        found = captures.get(request.args["url"])
-        closest = {"available": True, "status": found[1], "timestamp": found[0],
-                   "url": f"http://web.archive.org/web/{found[0]}/{request.args['url']}"
-                   } if found else None
-        return Response(json.dumps({"archived_snapshots": {"closest": closest} if closest
-                                    else {}}), content_type="application/json")
-
     serve = httpserver.expect_request
     serve("/robots.txt").respond_with_data("", status=404)
     serve(POST_PATH).respond_with_data(page, content_type="text/html; charset=UTF-8")
@@ -50,7 +43,7 @@ def test_one_fetch_brings_the_whole_web_record(tmp_path, httpserver, fixtures):
             headers={"X-WP-Total": "6", "X-WP-TotalPages": "2"})
     serve(f"/guardian/{guardian_id}").respond_with_data(guardian_body,
                                                         content_type="application/json")
-    serve("/wayback/available").respond_with_handler(available)
+    serve("/wayback/available").respond_with_handler(wayback_availability(captures))
     serve("/cdx/search/cdx").respond_with_json([])
     serve("/web/20111025000000id_/http://sfy.co/kLcD").respond_with_response(Response(
         "", status=302, headers={"Location": f"{base}/web/20111024093512id_/{api}"}))
