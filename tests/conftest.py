@@ -62,3 +62,12 @@ def wayback_availability(captures: dict):
                                     else {}}), content_type="application/json")
 
     return answer
+
+
+def plan(module, event, settings=None, env=None, **context):
+    """A source's plan for one event, with its settings checked and defaulted the way the
+    runner does it."""
+    from eventarchive.sources import Context
+
+    source = module.SOURCE
+    return source.plan(Context(event, source.validate(settings or {}), {}, env or {}, **context))

@@ -57,7 +57,7 @@ def test_a_named_config_that_does_not_exist_says_how_to_make_one(tmp_path):
         ('[[events]]\nslug = "x"\nhashtags = "one"\n', r"events\.x\.hashtags: expected a list"),
         ('[[events]]\nslug = "x"\naccounts = { myspace = ["a"] }\n',
          r"accounts\.myspace: unknown platform"),
-        ('[sources.myspace]\n', r"sources\.myspace: unknown source; expected one of twitter"),
+        ('[sources.myspace]\n', r"sources\.myspace: unknown source; expected one of bluesky"),
         ('databse = "x.db"\n', r"databse: unknown key"),
         ('[[events]]\nslug = "x"\n[[events]]\nslug = "x"\n', r"slug 'x' is used twice"),
         ('[[events]]\nslug = "x"\nstarts_at = "2011-10-21T09:00:00Z"\n'
@@ -68,8 +68,15 @@ def test_a_named_config_that_does_not_exist_says_how_to_make_one(tmp_path):
         ("[fetch]\ntimeout = \"30\"\n", r"fetch\.timeout: expected a number"),
         ("[fetch]\nretry = 3\n", r"fetch\.retry: unknown key"),
         ("[sources.twitter]\nbase-url = \"http://x\"\n", r"sources\.twitter\.base-url: unknown"),
-        ("[sources.mastodon]\ninstances = [\"mastodon.social\"]\n",
-         r"sources\.mastodon\.instances: expected an http\(s\) address"),
+        ("[sources.mastodon]\ninstances = [\"ftp://mastodon.social\"]\n",
+         r"sources\.mastodon\.instances: expected a list of http\(s\) addresses"),
+        ("[sources.mastodon]\ninstances = \"https://mastodon.social\"\n",
+         r"sources\.mastodon\.instances: expected a list of http\(s\) addresses"),
+        ("[sources.wayback]\nbase_ulr = \"https://web.archive.org\"\n",
+         r"sources\.wayback\.base_ulr: unknown key; expected one of base_url, availability_url"),
+        ("[sources.wordpress]\nwpcom = \"https://x\"\n", r"sources\.wordpress\.wpcom: unknown key"),
+        ("[sources.flickr]\nper_page = 0\n", r"sources\.flickr\.per_page: 0 is out of range"),
+        ("[sources.web]\nrobots = \"yes\"\n", r"sources\.web\.robots: expected true or false"),
     ],
 )
 def test_mistakes_name_the_file_and_key(tmp_path, text, message):

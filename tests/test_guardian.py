@@ -9,7 +9,7 @@ import pytest
 
 from eventarchive.http import AuthError, FetchError, Http, HttpSettings
 from eventarchive.records import Author, Batch, Item, Link, Problem
-from eventarchive.sources import guardian
+from eventarchive.sources import guardian, web
 
 FIXTURES = Path(__file__).parent / "fixtures" / "guardian"
 CID = "local-government-network/2011/oct/24/lambeth-co-op-day-world-cafe"
@@ -239,7 +239,7 @@ def test_a_refused_key_says_which_variable_to_check_and_never_shows_the_key(http
                                httpserver.url_for(""), KEY)
     assert not isinstance(caught.value, guardian.NotAnArticle)
     assert guardian.KEY_ENV in str(caught.value) and KEY not in str(caught.value)
-    assert guardian.SECRETS == ("EVENTARCHIVE_GUARDIAN_KEY",)
+    assert web.SOURCE.secrets == ("EVENTARCHIVE_GUARDIAN_KEY",)
 
 
 def test_a_body_of_an_unexpected_shape_becomes_a_problem(httpserver, http):

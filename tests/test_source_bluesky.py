@@ -12,6 +12,7 @@ from werkzeug import Response
 
 import eventarchive.run
 import eventarchive.sources
+from conftest import plan
 from eventarchive import config
 from eventarchive.errors import ConfigError
 from eventarchive.http import Http, HttpSettings
@@ -209,7 +210,7 @@ def event_config(tmp_path, base, **event):
 
 def test_plan_searches_each_hashtag_and_keyword_and_reads_each_account(tmp_path):
     cfg = event_config(tmp_path, "https://pds.example", keywords=["co-production"])
-    queries = bluesky.plan(cfg.events[0], cfg.sources["bluesky"], ENV)
+    queries = plan(bluesky, cfg.events[0], cfg.sources["bluesky"], ENV)
     assert [q.key for q in queries] == ['search:#lambethcoop', 'search:"co-production"',
                                         "author:lambethevents.bsky.social"]
     assert queries[0].params["url"] == "https://pds.example/xrpc/app.bsky.feed.searchPosts"
@@ -220,13 +221,13 @@ def test_plan_searches_each_hashtag_and_keyword_and_reads_each_account(tmp_path)
 def test_plan_says_which_login_is_missing_and_needs_none_for_accounts_only(tmp_path):
     cfg = event_config(tmp_path, "https://pds.example")
     with pytest.raises(ConfigError, match="set EVENTARCHIVE_BLUESKY_APP_PASSWORD .*app password"):
-        bluesky.plan(cfg.events[0], {}, {"EVENTARCHIVE_BLUESKY_HANDLE": "me.bsky.social"})
+        plan(bluesky, cfg.events[0], {}, {"EVENTARCHIVE_BLUESKY_HANDLE": "me.bsky.social"})
     accounts_only = event_config(tmp_path, "https://pds.example", hashtags=[])
-    queries = bluesky.plan(accounts_only.events[0], {}, {})
+    queries = plan(bluesky, accounts_only.events[0], {}, {})
     assert queries[0].params["url"] == (
         "https://public.api.bsky.app/xrpc/app.bsky.feed.getAuthorFeed")
     with pytest.raises(ConfigError, match="sources.bluesky.appview: unknown key"):
-        bluesky.plan(cfg.events[0], {"appview": "https://x.example"}, ENV)
+        plan(bluesky, cfg.events[0], {"appview": "https://x.example"}, ENV)
 
 
 # -- fetching through the runner, from a fake Bluesky on 127.0.0.1 ---------------------------
@@ -330,7 +331,6 @@ class FakeBluesky:
 def fake(httpserver, fixtures, monkeypatch):
     """Seven posts with the hashtag in the event (two days' worth of photos, notes and
     quotes), one before it, and the organiser's feed."""
-    monkeypatch.setitem(eventarchive.sources.LIVE, "bluesky", bluesky)
     search = load(fixtures, "search-lambethcoop.json")["posts"]
     extra = [shifted(search[2], "3myfbtrlsdc2a", "2026-10-21T13:40:00.000Z"),
              shifted(search[1], "3myfgcmgbc22a", "2026-10-21T15:01:30.000Z"),
@@ -352,8 +352,8 @@ IN_FEED = {id_(S2), id_(F2), id_(S3), id_(F3)}  # F0 is after the event, F4 befo
 
 
 def fetch(store, cfg, slept=None, env=ENV, **kwargs):
-    def http_factory(module, secrets):
-        return Http(HttpSettings(backoff=0, retries=2), secrets=secrets,
+    def http_factory(source, options):
+        return Http(HttpSettings(backoff=0, retries=2), **options,
                     sleep=(slept if slept is not None else []).append)
 
     return eventarchive.run.fetch(store, cfg, cfg.events, ["bluesky"], env,
@@ -432,12 +432,14 @@ def test_a_5xx_storm_fails_the_source_in_one_line_and_keeps_what_was_saved(fake,
         fake.script[("app.bsky.feed.searchPosts", call)] = reply(503, {"error": "Unavailable"})
     cfg = event_config(tmp_path, fake.base)
     [run] = fetch(store, cfg)
-    assert run.status == "failed"
-    assert "\n" not in run.error
-    assert re.fullmatch(r"bluesky: 127\.0\.0\.1: HTTP 503 after 3 tries .*try again later",
-                        run.error)
-    assert rows(store, "select count(*) from items")[0][0] == 2  # page 1 of the search
-    assert rows(store, "select status, errors from fetch_runs") == [("failed", run.error)]
+    # The search failed after its first page; the author feed, another query, still ran.
+    assert run.status == "partial"
+    assert "\n" not in run.message
+    assert re.fullmatch(r"bluesky: search:#lambethcoop: 127\.0\.0\.1: HTTP 503 after 3 tries "
+                        r".*try again later", run.message)
+    assert rows(store, "select count(*) from items where id in (select item_id from "
+                "event_items)")[0][0] > 2
+    assert rows(store, "select status, errors from fetch_runs") == [("partial", run.message)]
     fake.script.clear()
     [run] = fetch(store, cfg)
     assert run.status == "ok"
@@ -448,14 +450,14 @@ def test_a_refused_login_says_which_settings_to_check(fake, store, tmp_path):
     env = {**ENV, "EVENTARCHIVE_BLUESKY_APP_PASSWORD": "wrong-pass-word-1234"}
     [run] = fetch(store, event_config(tmp_path, fake.base), env=env)
     assert run.status == "failed"
-    assert run.error == (
+    assert run.message == (
         f"bluesky: {fake.base} refused the login for priyacoop.bsky.social "
         "(EVENTARCHIVE_BLUESKY_HANDLE); use an app password, not the account password; "
         "check EVENTARCHIVE_BLUESKY_APP_PASSWORD (expired or revoked?)")
     assert "wrong-pass-word-1234" not in rows(store, "select errors from fetch_runs")[0][0]
     [run] = fetch(store, event_config(tmp_path, fake.base),
                   env={"EVENTARCHIVE_BLUESKY_HANDLE": "priyacoop.bsky.social"})
-    assert run.error.startswith("bluesky: searching posts needs a Bluesky login; set "
+    assert run.message.startswith("bluesky: searching posts needs a Bluesky login; set "
                                 "EVENTARCHIVE_BLUESKY_APP_PASSWORD")
 
 
@@ -489,7 +491,8 @@ def test_a_repeating_cursor_stops_paging(fake, store, tmp_path):
     assert len(fake.asked("app.bsky.feed.searchPosts")) == 2
     assert run.status == "partial"
     assert run.problems == [
-        "bluesky:search:#lambethcoop: the server repeated its cursor; stopped paging"]
+        "bluesky:search:#lambethcoop: the server repeated its paging cursor (2); stopped paging, "
+        "try again later"]
 
 
 def test_a_run_killed_half_way_resumes_to_the_same_archive(fake, store, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
-import eventarchive.sources
+from conftest import plan
 from eventarchive import config
 from eventarchive.errors import ConfigError
 from eventarchive.http import Http, HttpSettings
@@ -166,7 +166,7 @@ def make_config(tmp_path, base_url=None, **event):
 def test_plan_one_query_for_the_tags_one_per_keyword_and_account(tmp_path):
     cfg = make_config(tmp_path, keywords=["co-production", "world cafe"],
                       accounts={"flickr": ["cafe_host_jo"]})
-    queries = flickr.plan(cfg.events[0], cfg.sources["flickr"], ENV)
+    queries = plan(flickr, cfg.events[0], cfg.sources["flickr"], ENV)
     assert [q.key for q in queries] == ["tags:lambethcoop", "text:co-production",
                                         "text:world cafe", "user:cafe_host_jo"]
     assert queries[0].params["search"] == {"tags": "lambethcoop", "tag_mode": "any"}
@@ -179,14 +179,16 @@ def test_plan_one_query_for_the_tags_one_per_keyword_and_account(tmp_path):
 
 @pytest.mark.parametrize("settings, env, message", [
     ({}, {}, "flickr: EVENTARCHIVE_FLICKR_KEY is not set; get an API key at"),
-    ({"per_page": 1000}, ENV, "sources.flickr.per_page: expected a whole number from 1 to 500"),
+    ({"per_page": 1000}, ENV,
+     "sources.flickr.per_page: 1000 is out of range; expected from 1 to 500"),
     ({"base_uri": "x"}, ENV, "sources.flickr.base_uri: unknown key; expected one of base_url"),
-    ({"base_url": "api.flickr.com"}, ENV, "sources.flickr.base_url: expected a URL"),
+    ({"base_url": "ftp://api.flickr.com"}, ENV,
+     "sources.flickr.base_url: expected an http(s) address"),
 ])
 def test_plan_says_what_to_set(tmp_path, settings, env, message):
     event = make_config(tmp_path).events[0]
     with pytest.raises(ConfigError) as info:
-        flickr.plan(event, settings, env)
+        plan(flickr, event, settings, env)
     assert str(info.value).startswith(message) and "\n" not in str(info.value)
 
 
@@ -265,15 +267,14 @@ def matches(photo, args) -> bool:
 
 @pytest.fixture
 def fake(httpserver, monkeypatch):
-    monkeypatch.setitem(eventarchive.sources.LIVE, flickr.NAME, flickr)
     server = FakeFlickr(all_photos())
     httpserver.expect_request("/services/rest/").respond_with_handler(server)
     server.base_url = f"http://127.0.0.1:{httpserver.port}"
     return server
 
 
-def factory(module, secrets):
-    return Http(HttpSettings(backoff=0), sleep=lambda s: None, secrets=secrets)
+def factory(source, options):
+    return Http(HttpSettings(backoff=0), sleep=lambda s: None, **options)
 
 
 def run(store, cfg, env=ENV):
@@ -334,32 +335,31 @@ def test_a_5xx_storm_fails_the_source_in_one_line_and_keeps_what_was_saved(tmp_p
     store = Store.open(tmp_path / "archive.db")
     result = run(store, make_config(tmp_path, fake.base_url))
     assert result.status == "failed"
-    assert result.error == ("flickr: 127.0.0.1: HTTP 503 after 6 tries (the service is "
-                            "struggling); progress saved, try again later")
+    assert result.message == ("flickr: tags:lambethcoop: 127.0.0.1: HTTP 503 after 6 tries (the "
+                              "service is struggling); progress saved, try again later")
     assert store.count("items") == 2  # page 1 stays
     status, errors = store.db.execute("SELECT status, errors FROM fetch_runs").fetchone()
-    assert status == "failed" and errors == result.error
+    assert status == "failed" and errors == result.message
 
 
 def test_a_refused_key_says_which_variable_to_check_and_never_shows_the_key(tmp_path, fake):
     fake.key_refused = True
     store = Store.open(tmp_path / "archive.db")
     result = run(store, make_config(tmp_path, fake.base_url))
-    assert result.error == ("flickr: Flickr refused the API key (Invalid API Key (Key has "
+    assert result.message == ("flickr: Flickr refused the API key (Invalid API Key (Key has "
                             "invalid format)); check EVENTARCHIVE_FLICKR_KEY (expired or revoked?)")
     assert KEY not in store.db.execute("SELECT errors FROM fetch_runs").fetchone()[0]
     assert store.count("items") == 0
 
 
 def test_an_http_403_also_names_the_variable_and_hides_the_key(tmp_path, httpserver, monkeypatch):
-    monkeypatch.setitem(eventarchive.sources.LIVE, flickr.NAME, flickr)
     httpserver.expect_request("/services/rest/").respond_with_data("no", status=403)
     store = Store.open(tmp_path / "archive.db")
     cfg = make_config(tmp_path, f"http://127.0.0.1:{httpserver.port}")
     result = run(store, cfg)
-    assert result.error == ("flickr: 127.0.0.1: HTTP 403, credentials refused; "
+    assert result.message == ("flickr: 127.0.0.1: HTTP 403, credentials refused; "
                             "check EVENTARCHIVE_FLICKR_KEY (expired or revoked?)")
-    assert KEY not in result.error
+    assert KEY not in result.message
 
 
 def test_a_repeating_page_stops_the_sweep_with_a_problem(tmp_path, fake):

@@ -8,7 +8,7 @@ import re
 import pytest
 from werkzeug import Response
 
-import eventarchive.sources
+from conftest import plan
 from eventarchive import config
 from eventarchive.errors import ConfigError
 from eventarchive.http import Http, HttpSettings
@@ -198,7 +198,7 @@ def event(**kw):
 
 
 def test_plan_asks_each_instance_for_each_hashtag_and_each_account_at_home():
-    queries = mastodon.plan(
+    queries = plan(mastodon,
         event(hashtags=["lambethcoop", "#Co-op Day"], keywords=["co-production"],
               accounts={"mastodon": ["@lambeth_events@Toot.example.org"]}),
         {"instances": ["https://mastodon.social/", "toot.example.org"]}, {})
@@ -213,27 +213,27 @@ def test_plan_asks_each_instance_for_each_hashtag_and_each_account_at_home():
 
 
 def test_plan_defaults_and_settings():
-    (query,) = mastodon.plan(event(hashtags=["lambethcoop"]), {}, {})
+    (query,) = plan(mastodon, event(hashtags=["lambethcoop"]), {}, {})
     assert query.params["base"] == "https://mastodon.social"
-    queries = mastodon.plan(event(hashtags=["x"], accounts={"mastodon": ["a@b.example"]}),
+    queries = plan(mastodon, event(hashtags=["x"], accounts={"mastodon": ["a@b.example"]}),
                             {"instances": ["https://one.example", "https://two.example"],
                              "account_base_url": "http://127.0.0.1:9"},
                             {mastodon.TOKEN_ENV: TOKEN})
     assert [q.params["token"] for q in queries] == [True, False, False]
     assert queries[2].params["base"] == "http://127.0.0.1:9"
     assert TOKEN not in json.dumps([q.params for q in queries])
-    assert mastodon.plan(event(keywords=["co-production"]), {}, {}) == []
+    assert plan(mastodon, event(keywords=["co-production"]), {}, {}) == []
 
 
 @pytest.mark.parametrize("settings, accounts, message", [
     ({"instances": "https://mastodon.social"}, [], "instances: expected a list"),
-    ({"instances": ["ftp://x.example"]}, [], "is not a web address"),
+    ({"instances": ["ftp://x.example"]}, [], "expected a list of http"),
     ({"resolve_replies": "yes"}, [], "expected true or false"),
     ({}, ["lambeth_events"], 'write it as "@name@server"'),
 ])
 def test_plan_says_what_to_fix(settings, accounts, message):
     with pytest.raises(ConfigError, match=message):
-        mastodon.plan(event(hashtags=["x"], accounts={"mastodon": accounts}), settings, {})
+        plan(mastodon, event(hashtags=["x"], accounts={"mastodon": accounts}), settings, {})
 
 
 # -- fetching through the runner, from a fake instance -----------------------------------------
@@ -299,12 +299,7 @@ def error(status, message):
 
 
 @pytest.fixture
-def live(monkeypatch):
-    monkeypatch.setitem(eventarchive.sources.LIVE, "mastodon", mastodon)
-
-
-@pytest.fixture
-def toot(fixtures, httpserver, live):
+def toot(fixtures, httpserver):
     """toot.example.org's view, served on localhost."""
     timeline = [s for n in (1, 2, 3) for s in load(fixtures, f"tag-toot-{n}.json")]
     lookup = load(fixtures, "account-lookup.json")
@@ -330,8 +325,8 @@ def make_config(tmp_path, httpserver, accounts=(), **source):
 def run(store, cfg, env=None, **http):
     settings = HttpSettings(backoff=0, **http)
 
-    def no_wait(module, secrets):
-        return Http(settings, sleep=lambda s: None, secrets=secrets)
+    def no_wait(source, options):
+        return Http(settings, sleep=lambda s: None, **options)
 
     return fetch(store, cfg, cfg.events, ["mastodon"], env or {}, http_factory=no_wait)
 
@@ -420,8 +415,9 @@ def test_an_unknown_account_says_what_to_check(store, tmp_path, httpserver, toot
     cfg = make_config(tmp_path, httpserver, accounts=["@nobody@toot.example.org"],
                       instances=[], account_base_url=httpserver.url_for("").rstrip("/"))
     (result,) = run(store, cfg)
-    assert result.error.startswith("mastodon: no account @nobody@toot.example.org at ")
-    assert "account_base_url" in result.error and "\n" not in result.error
+    assert re.match(r"mastodon: account:\S+: no account @nobody@toot.example.org at ",
+                    result.message)
+    assert "account_base_url" in result.message and "\n" not in result.message
 
 
 def test_the_same_posts_through_two_instances_are_stored_once(store, tmp_path, httpserver,
@@ -467,8 +463,9 @@ def test_a_5xx_storm_fails_with_one_line_and_keeps_what_was_saved(store, tmp_pat
                                                                   toot):
     toot.override = lambda r: Response("", status=503) if r.args.get("max_id") else None
     (result,) = run(store, make_config(tmp_path, httpserver), retries=2)
-    assert result.error == ("mastodon: localhost: HTTP 503 after 3 tries (the service is "
-                            "struggling); progress saved, try again later")
+    assert re.fullmatch(r"mastodon: tag:lambethcoop@\S+: localhost: HTTP 503 after 3 tries \(the "
+                        r"service is struggling\); progress saved, try again later",
+                        result.message)
     assert store.count("items") == 2  # page one: T6 and T5
     assert store.conn.execute("select status from fetch_runs").fetchone() == ("failed",)
 
@@ -476,17 +473,17 @@ def test_a_5xx_storm_fails_with_one_line_and_keeps_what_was_saved(store, tmp_pat
 def test_a_refused_token_names_the_variable_to_check(store, tmp_path, httpserver, toot):
     toot.override = lambda r: error(401, "The access token is invalid")
     (result,) = run(store, make_config(tmp_path, httpserver), env={mastodon.TOKEN_ENV: TOKEN})
-    assert result.error.startswith("mastodon: localhost refused the token in "
-                                   "EVENTARCHIVE_MASTODON_TOKEN (HTTP 401)")
-    assert TOKEN not in result.error and "\n" not in result.error
+    assert re.match(r"mastodon: tag:\S+: localhost refused the token in "
+                    r"EVENTARCHIVE_MASTODON_TOKEN \(HTTP 401\)", result.message)
+    assert TOKEN not in result.message and "\n" not in result.message
     assert toot.seen[0].headers["Authorization"] == f"Bearer {TOKEN}"
 
 
 def test_an_instance_that_wants_a_token_says_how_to_give_one(store, tmp_path, httpserver, toot):
     toot.override = lambda r: error(401, "This API requires an authenticated user")
     (result,) = run(store, make_config(tmp_path, httpserver))
-    assert "asks for an access token" in result.error
-    assert "EVENTARCHIVE_MASTODON_TOKEN" in result.error and "token_instance" in result.error
+    assert "asks for an access token" in result.message
+    assert "EVENTARCHIVE_MASTODON_TOKEN" in result.message and "token_instance" in result.message
     assert "Authorization" not in toot.seen[0].headers
 
 
@@ -508,7 +505,7 @@ def test_a_repeating_cursor_stops_instead_of_looping(store, tmp_path, httpserver
     (result,) = run(store, make_config(tmp_path, httpserver))
     assert result.error is None and result.pages == 2
     assert len(toot.requests_to("/api/v1/timelines/tag/")) == 2
-    assert any("repeated its paging cursor" in p for p in result.problems)
+    assert any("repeated its paging max_id" in p for p in result.problems)
 
 
 def test_a_run_killed_mid_sweep_resumes_to_the_same_rows(store, tmp_path, httpserver, toot):
@@ -517,7 +514,7 @@ def test_a_run_killed_mid_sweep_resumes_to_the_same_rows(store, tmp_path, httpse
     toot.override = lambda r: (Response("", status=500) if r.args.get("max_id") == page_three
                                else None)
     (broken,) = run(store, cfg, retries=0)
-    assert "HTTP 500" in broken.error and store.count("items") == 5
+    assert "HTTP 500" in broken.message and store.count("items") == 5
     toot.override = None
     (resumed,) = run(store, cfg)
     assert resumed.error is None
@@ -534,7 +531,7 @@ def test_a_run_killed_mid_sweep_resumes_to_the_same_rows(store, tmp_path, httpse
 
 def test_a_closed_generator_leaves_state_for_what_was_yielded(httpserver, toot, tmp_path):
     cfg = make_config(tmp_path, httpserver)
-    (query,) = mastodon.plan(cfg.events[0], cfg.sources["mastodon"], {})
+    (query,) = plan(mastodon, cfg.events[0], cfg.sources["mastodon"], {})
     with Http(HttpSettings(backoff=0), sleep=lambda s: None) as http:
         pages = mastodon.fetch(http, query, {})
         first = next(pages)

@@ -30,8 +30,8 @@ def make_config(tmp_path, httpserver, **source):
     }, tmp_path / "config" / "eventarchive.toml")
 
 
-def no_wait(module, secrets):
-    return Http(HttpSettings(backoff=0), sleep=lambda s: None, secrets=secrets)
+def no_wait(source, options):
+    return Http(HttpSettings(backoff=0), sleep=lambda s: None, **options)
 
 
 def run(store, cfg, env=ENV):
@@ -98,14 +98,14 @@ def test_refused_token_says_which_variable(store, tmp_path, httpserver):
     httpserver.expect_request("/2/tweets/search/all").respond_with_response(
         Response('{"title": "Unauthorized"}', status=401))
     (result,) = run(store, make_config(tmp_path, httpserver))
-    assert result.error.startswith("twitter: ")
-    assert "EVENTARCHIVE_X_BEARER_TOKEN" in result.error and "tok-SECRET" not in result.error
+    assert result.message.startswith("twitter: ")
+    assert "EVENTARCHIVE_X_BEARER_TOKEN" in result.message and "tok-SECRET" not in result.message
     assert store.conn.execute("select status from fetch_runs").fetchone() == ("failed",)
 
 
 def test_missing_token_is_a_config_error(store, tmp_path, httpserver):
     (result,) = run(store, make_config(tmp_path, httpserver), env={})
-    assert "EVENTARCHIVE_X_BEARER_TOKEN is not set" in result.error
+    assert "EVENTARCHIVE_X_BEARER_TOKEN is not set" in result.message
 
 
 def test_a_repeating_next_token_stops(store, tmp_path, httpserver, pages):
@@ -113,7 +113,7 @@ def test_a_repeating_next_token_stops(store, tmp_path, httpserver, pages):
         strip_meta(pages[0], "same"))
     (result,) = run(store, make_config(tmp_path, httpserver))
     assert result.error is None and result.pages == 2
-    assert any("repeated its next_token" in p for p in result.problems)
+    assert any("repeated its paging next_token" in p for p in result.problems)
 
 
 def test_killed_mid_sweep_resumes_with_until_id(store, tmp_path, httpserver, pages):
@@ -132,8 +132,9 @@ def test_killed_mid_sweep_resumes_with_until_id(store, tmp_path, httpserver, pag
     cfg = make_config(tmp_path, httpserver)
     settings = HttpSettings(backoff=0, retries=0)
     (broken,) = fetch(store, cfg, cfg.events, ["twitter"], ENV,
-                      http_factory=lambda m, s: Http(settings, sleep=lambda s: None))
-    assert broken.error and "HTTP 500" in broken.error and broken.new_items > 0
+                      http_factory=lambda source, options: Http(settings, sleep=lambda s: None,
+                                                                   **options))
+    assert broken.message and "HTTP 500" in broken.message and broken.new_items > 0
     (resumed,) = run(store, cfg)
     assert resumed.error is None
     oldest_of_page_one = min(int(t["id"]) for t in pages[0]["data"])
@@ -155,8 +156,8 @@ def test_killed_mid_sweep_resumes_with_until_id(store, tmp_path, httpserver, pag
 
 def test_recent_search_cannot_reach_an_old_event(store, tmp_path, httpserver):
     (result,) = run(store, make_config(tmp_path, httpserver, search="recent"))
-    assert "recent search only covers the last 7 days" in result.error
-    assert 'set search = "all"' in result.error
+    assert "recent search only covers the last 7 days" in result.message
+    assert 'set search = "all"' in result.message
     assert len(httpserver.log) == 0
 
 

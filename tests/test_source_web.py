@@ -28,9 +28,9 @@ def make_config(tmp_path, urls, private_ok=True):
 
 
 def run(store, cfg, private_ok=True):
-    def factory(module, secrets):
+    def factory(source, options):
         return Http(HttpSettings(backoff=0, retries=0), sleep=lambda s: None,
-                    public_only=not private_ok)
+                    **{**options, "public_only": not private_ok})
     return fetch(store, cfg, cfg.events, ["web"], {}, http_factory=factory)
 
 

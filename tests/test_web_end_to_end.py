@@ -62,7 +62,8 @@ def test_one_fetch_brings_the_whole_web_record(tmp_path, httpserver, fixtures):
     }, tmp_path / "config" / "eventarchive.toml")
     store = Store.open(cfg.database)
     http = Http(HttpSettings(backoff=0, retries=0), sleep=lambda s: None)
-    (result,) = fetch(store, cfg, cfg.events, ["web"], {}, http_factory=lambda m, s: http)
+    (result,) = fetch(store, cfg, cfg.events, ["web"], {},
+                      http_factory=lambda source, options: http)
     assert result.error is None, result.problems
 
     def count(sql, *args):

@@ -185,7 +185,8 @@ class _ProgressBar:
 @cli.command()
 @event_option
 @click.option("--source", "sources", multiple=True, metavar="NAME",
-              help="Only this source (repeat for several): twitter, mastodon, bluesky, flickr.")
+              help="Only this source (repeat for several): twitter, mastodon, bluesky, flickr, "
+                   "web.")
 @click.option("--max-wait", type=float, metavar="SECONDS",
               help="Longest wait for a rate limit before a source stops (progress is saved).")
 @quiet_option
@@ -204,23 +205,15 @@ def fetch(event_slug, sources, max_wait, quiet):
     import os
 
     from .lock import ArchiveLock
-    from .run import active_events
+    from .run import active_events, chosen_sources
     from .run import fetch as run_fetch
-    from .sources import LIVE
     from .store import now_iso
 
     cfg = _state().config
     if cfg.path is None:
         raise ConfigError("fetch needs a config file with your events and sources; run "
                           "`eventarchive init` to write one")
-    for name in sources:
-        if name not in LIVE:
-            raise ConfigError(f"--source {name}: not a source that fetches; expected one of "
-                              f"{', '.join(LIVE)}")
-    names = list(sources) or [n for n in LIVE if n in cfg.sources]
-    if not names:
-        raise ConfigError(f"{cfg.path}: no sources to fetch from; add a table such as "
-                          "[sources.mastodon] (see docs/sources.md)")
+    chosen = chosen_sources(cfg, sources)
     events = active_events(cfg, event_slug, now_iso())
     if not events:
         if not quiet:
@@ -236,20 +229,23 @@ def fetch(event_slug, sources, max_wait, quiet):
 
     store = Store.open(cfg.database)
     with ArchiveLock(cfg.database):
-        runs = run_fetch(store, cfg, events, names, os.environ, max_wait=max_wait,
+        runs = run_fetch(store, cfg, events, chosen, os.environ, max_wait=max_wait,
                          progress=progress)
     if live:
         click.echo("", err=True)
     for run in runs:
-        for problem in run.problems[:PROBLEMS_SHOWN]:
-            click.echo(problem, err=True)
-        if run.error:
-            click.echo(f"Error: {run.error}", err=True)
+        for line in run.lines[:PROBLEMS_SHOWN]:
+            click.echo(line, err=True)
+        if len(run.lines) > PROBLEMS_SHOWN:
+            click.echo(f"{run.source}: … and {len(run.lines) - PROBLEMS_SHOWN} more (all in the "
+                       "fetch_runs table)", err=True)
     if not quiet:
         click.echo("Fetched: " + "; ".join(
-            f"{r.event} {r.source} " + ("failed" if r.error else f"{r.new_items} new")
+            f"{r.event} {r.source} " + (r.status if r.status in ("failed", "interrupted")
+                                        else f"{r.new_items} new"
+                                        + (" (partial)" if r.status == "partial" else ""))
             for r in runs) + ".")
-    if any(r.error for r in runs):
+    if any(r.status != "ok" for r in runs):
         sys.exit(1)
 
 

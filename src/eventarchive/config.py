@@ -16,8 +16,6 @@ from .errors import ConfigError
 DEFAULT_PATH = Path("config/eventarchive.toml")
 DEFAULT_DATABASE = "data/archive.db"
 DEFAULT_MEDIA_DIR = "data/media"
-SOURCES = ("twitter", "mastodon", "bluesky", "flickr", "web", "wordpress", "guardian",
-           "wayback", "storify", "notes")
 ACCOUNT_PLATFORMS = ("twitter", "mastodon", "bluesky", "flickr")
 FETCH_KEYS = {"user_agent": str, "timeout": (int, float), "retries": int, "backoff": (int, float),
               "max_wait": (int, float), "max_bytes": int, "max_redirects": int,
@@ -117,9 +115,6 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
     if not isinstance(sources, dict):
         raise ConfigError(f"{where}: sources: expected tables like [sources.twitter]")
     for name, table in sources.items():
-        if name not in SOURCES:
-            raise ConfigError(
-                f"{where}: sources.{name}: unknown source; expected one of {', '.join(SOURCES)}")
         if not isinstance(table, dict):
             raise ConfigError(f"{where}: sources.{name}: expected a table [sources.{name}]")
         _check_source(table, name, where)
@@ -134,22 +129,14 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
     return Config(path, Path(db), Path(media), events, sources, fetch)
 
 
-def _check_source(table: dict, name: str, where: str) -> None:
-    """Unknown keys and addresses that are not http(s) URLs, for the sources that fetch."""
-    from .sources import LIVE, check_settings
+def _check_source(table: dict, name: str, where: str) -> dict:
+    """The table checked against the source's declared settings, with defaults filled in."""
+    from . import sources
 
-    known = getattr(LIVE.get(name), "SETTINGS", None)
-    if known is not None:
-        try:
-            check_settings(name, table, known)
-        except ConfigError as exc:
-            raise ConfigError(f"{where}: {exc}") from None
-    for key, value in table.items():
-        urls = value if isinstance(value, list) else [value]
-        if (key.endswith("url") or key.endswith("instance") or key == "instances") and not all(
-                isinstance(u, str) and u.startswith(("http://", "https://")) for u in urls):
-            raise ConfigError(f"{where}: sources.{name}.{key}: expected an http(s) address, "
-                              'e.g. "https://mastodon.social"')
+    try:
+        return sources.get(name).validate(table)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def _event(raw, where: str, key: str) -> Event:

@@ -111,7 +111,8 @@ class Http:
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.time,
                  secrets: Iterable[str] = (), headers: dict | None = None,
-                 public_only: bool = False, resolve=socket.getaddrinfo):
+                 public_only: bool = False, resolve=socket.getaddrinfo,
+                 auth: httpx.Auth | None = None, params: dict | None = None):
         self.settings = settings or HttpSettings()
         self.sleep = sleep
         self.clock = clock
@@ -121,6 +122,8 @@ class Http:
         hooks = {"request": [lambda request: refuse_private(request.url.host, resolve)]
                  } if public_only else {}
         self.client = httpx.Client(
+            auth=auth,
+            params=params,
             event_hooks=hooks,
             timeout=self.settings.timeout,
             follow_redirects=True,

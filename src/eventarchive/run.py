@@ -165,16 +165,34 @@ def _read(kind: str, path: Path, media_dir: Path | None, match: Event | None, ou
 
 @dataclass
 class SourceRun:
+    """One source's run for one event, as ``fetch_runs`` records it."""
+
     source: str
     event: str
     new_items: int = 0
     pages: int = 0
+    queries: int = 0
+    failed_queries: int = 0
     problems: list[str] = field(default_factory=list)
-    error: str | None = None
+    error: str | None = None  # the source as a whole could not run (or was stopped)
+    interrupted: bool = False
 
     @property
     def status(self) -> str:
-        return "failed" if self.error else ("partial" if self.problems else "ok")
+        if self.interrupted:
+            return "interrupted"
+        if self.error or (self.queries and self.failed_queries == self.queries):
+            return "failed"
+        return "partial" if self.problems else "ok"
+
+    @property
+    def lines(self) -> list[str]:
+        """What went wrong, one line each: the problems, then the error."""
+        return self.problems + ([self.error] if self.error else [])
+
+    @property
+    def message(self) -> str | None:
+        return "\n".join(self.lines) or None
 
 
 def active_events(cfg, slug: str | None, now: str, keep_days: int = 30) -> list:
@@ -191,63 +209,176 @@ def active_events(cfg, slug: str | None, now: str, keep_days: int = 30) -> list:
     return [e for e in cfg.events if not e.ends_at or e.ends_at >= cutoff]
 
 
-def fetch(store: Store, cfg, events: list, sources: list[str], env, *,
-          http_factory: Callable | None = None, max_wait: float | None = None,
-          progress: Callable[[SourceRun], None] | None = None) -> list[SourceRun]:
-    """Run each source for each event. One failing source never stops the others."""
-    from .http import AuthError, Http, HttpSettings
-    from .sources import LIVE
+def chosen_sources(cfg, names: list[str] | tuple[str, ...] = ()) -> list:
+    """The sources a fetch runs, in stage order: those named, or every source with a
+    ``[sources.NAME]`` table plus those that run by default (photos)."""
+    from . import sources
 
+    if names:
+        chosen = []
+        for name in names:
+            if name not in sources.names():
+                fetching = ", ".join(s.name for s in sources.runnable())
+                raise ConfigError(f"--source {name}: not a source that fetches; expected one "
+                                  f"of {fetching}")
+            source = sources.get(name)
+            if not source.runs:
+                raise ConfigError(f"--source {name}: used by the {source.used_by} source, not "
+                                  f"fetched on its own; use --source {source.used_by}")
+            chosen.append(name)
+        return sources.in_stage_order(chosen)
+    configured = [name for name in cfg.sources if sources.get(name).runs]
+    if not configured:
+        raise ConfigError(f"{cfg.path}: no sources to fetch from; add a table such as "
+                          "[sources.mastodon] (see docs/sources.md)")
+    defaults = [s.name for s in sources.runnable() if s.default and s.name not in configured]
+    return sources.in_stage_order(configured + defaults)
+
+
+def fetch(store: Store, cfg, events: list, sources: list, env, *,
+          http_options: dict | None = None, http_factory: Callable | None = None,
+          max_wait: float | None = None,
+          progress: Callable[[SourceRun], None] | None = None) -> list[SourceRun]:
+    """Run each source for each event, stage by stage (social, web, media).
+
+    Failures are contained: a failed query is a problem of that query and the source goes on
+    with the next; a source that fails entirely, or hits a rate limit, never stops the next
+    source or event. Every planned run gets a ``fetch_runs`` row up front, so one that never
+    got to start is recorded too. ``sources`` are Source objects or names.
+    """
+    from . import sources as registry
+    from .http import Http, HttpSettings
+
+    chosen = [registry.get(s) if isinstance(s, str) else s for s in sources]
+    chosen = registry.in_stage_order([s.name for s in chosen])
     settings = HttpSettings.from_config(cfg.fetch, max_wait)
     public_only = not cfg.fetch.get("allow_private_addresses", False)
-    if http_factory is None:
-        def http_factory(module, secrets):
-            # Links found in content are untrusted: they never reach private addresses.
-            return Http(settings, secrets=secrets,
-                        public_only=public_only and getattr(module, "NEEDS_LINKS", False))
-    runs = []
+
+    def make_http(source, options: dict):
+        if http_factory is not None:
+            return http_factory(source, options)
+        return Http(settings, **options, **(http_options or {}))
+
     for event in events:
         store.ensure_event(event.slug, event.name, event.starts_at, event.ends_at,
                            event.description)
-        for name in sources:
-            module = LIVE[name]
-            run = SourceRun(name, event.slug)
-            runs.append(run)
-            run_id = store.start_run(name, event.slug)
-            before = store.count("items")
-            try:
-                source_settings = cfg.sources.get(name, {})
-                if getattr(module, "NEEDS_LINKS", False):
-                    queries = module.plan(event, source_settings, env,
-                                          links=store.links_to_resolve(event.slug),
-                                          media_dir=cfg.media_dir, sources=cfg.sources)
-                else:
-                    queries = module.plan(event, source_settings, env)
-                secrets = [env.get(k, "") for k in getattr(module, "SECRETS", ())]
-                with http_factory(module, secrets) as http:
-                    if hasattr(module, "connect"):
-                        module.connect(http, source_settings, env)
-                    for query in queries:
-                        key = f"{event.slug}:{query.key}"
-                        for page in module.fetch(http, query, store.state(name, key)):
-                            store.save(page.batch, event.slug, state=(name, key, page.state))
-                            run.pages += 1
-                            run.problems += [f"{p.where}: {p.reason}" for p in page.batch.problems]
-                            run.new_items = store.count("items") - before
-                            if progress:
-                                progress(run)
-            except KeyboardInterrupt:
-                run.error = f"{name}: interrupted; the next run carries on from the last page saved"
-                raise
-            except (EventArchiveError, sqlite3.DatabaseError) as exc:
-                message = str(exc)
-                secrets = getattr(module, "SECRETS", ())
-                if isinstance(exc, AuthError) and secrets and not any(
-                        s in message for s in secrets):
-                    message += f"; check {' and '.join(secrets)} (expired or revoked?)"
-                run.error = message if message.startswith(f"{name}:") else f"{name}: {message}"
-            finally:
-                run.new_items = store.count("items") - before
-                store.finish_run(run_id, run.status, run.new_items,
-                                 run.problems + ([run.error] if run.error else []))
+    planned = [(source, event, SourceRun(source.name, event.slug))
+               for source in chosen for event in events]
+    ids = {id(run): store.start_run(run.source, run.event, status="pending")
+           for _, _, run in planned}
+    log = DebugLog(Path(cfg.database))
+    runs = [run for _, _, run in planned]
+    try:
+        for source, event, run in planned:
+            _run_source(store, cfg, source, event, run, ids[id(run)], env, make_http,
+                        public_only, log, progress)
+    except KeyboardInterrupt:
+        for run in runs:
+            if store.run_status(ids[id(run)]) in ("pending", "running"):
+                run.interrupted = True
+                run.error = (f"{run.source}: interrupted; what was saved stays, the next run "
+                             "carries on from there")
+                store.finish_run(ids[id(run)], run.status, run.new_items, run.lines)
+        raise
     return runs
+
+
+def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, make_http,
+                public_only: bool, log, progress) -> None:
+    from . import sources as registry
+    from .http import AuthError, FetchError, RateLimited
+
+    name = source.name
+    store.mark_run(run_id, "running")
+    before = store.max_rowid()
+    try:
+        ctx = registry.Context(event, source.validate(cfg.sources.get(name, {})), cfg.sources,
+                               env, cfg.media_dir, cfg, store)
+        queries = list(source.plan(ctx))
+        connection = source.connect(ctx) if source.connect else registry.Connection()
+        options = {"secrets": [env.get(k, "") for k in source.secrets],
+                   "public_only": public_only and source.untrusted_links,
+                   "auth": connection.auth, "params": connection.params,
+                   "headers": connection.headers}
+        with make_http(source, options) as http:
+            while queries:
+                query = queries.pop(0)
+                run.queries += 1
+                key = f"{event.slug}:{query.key}"
+                try:
+                    for page in source.fetch(http, query, store.state(name, key)):
+                        store.save(page.batch, event.slug, state=(name, key, page.state))
+                        run.pages += 1
+                        run.problems += [f"{p.where}: {p.reason}" for p in page.batch.problems]
+                        queries += page.follow
+                        run.new_items = store.update_run_items(run_id, before)
+                        if progress:
+                            progress(run)
+                except RateLimited as exc:  # the whole source waits for the next run
+                    run.problems.append(_line(name, str(exc)))
+                    run.failed_queries += 1
+                    break
+                except AuthError as exc:  # refused credentials refuse every query
+                    raise exc from None
+                except (FetchError, EventArchiveError) as exc:
+                    run.problems.append(_line(name, str(exc), query.key))
+                    run.failed_queries += 1
+                except sqlite3.DatabaseError as exc:
+                    raise StoreFailure(str(exc)) from exc
+                except Exception as exc:  # noqa: BLE001 - one bug never stops the other queries
+                    run.problems.append(_line(name, log.unexpected(exc), query.key))
+                    run.failed_queries += 1
+    except KeyboardInterrupt:
+        raise
+    except AuthError as exc:
+        run.error = _line(name, _auth_hint(str(exc), source.secrets))
+    except StoreFailure as exc:
+        run.error = _line(name, f"the archive could not be written ({exc}); nothing after "
+                          "the last saved page was lost; check free disk space and run again")
+    except EventArchiveError as exc:  # plan or connect: a missing token, a bad setting
+        run.error = _line(name, str(exc))
+    except Exception as exc:  # noqa: BLE001 - the next source still runs
+        run.error = _line(name, log.unexpected(exc))
+    run.new_items = store.count_since(before)
+    try:
+        store.finish_run(run_id, run.status, run.new_items, run.lines)
+    except sqlite3.DatabaseError:
+        pass  # the disk is full: the row stays 'running' and is shown as interrupted
+
+
+class StoreFailure(EventArchiveError):
+    """Saving to the archive failed (disk full, read-only file)."""
+
+
+def _line(name: str, message: str, query: str | None = None) -> str:
+    """``name: [query: ]message``, without saying the source's name twice."""
+    message = message.removeprefix(f"{name}: ")
+    return f"{name}: {query}: {message}" if query else f"{name}: {message}"
+
+
+def _auth_hint(message: str, secrets) -> str:
+    if secrets and not any(s in message for s in secrets):
+        message += f"; check {' and '.join(secrets)} (expired or revoked?)"
+    return message
+
+
+class DebugLog:
+    """Tracebacks of unexpected errors go to a file beside the archive, never to cron mail."""
+
+    def __init__(self, database: Path):
+        self.path = database.parent / f"{database.stem}-debug.log"
+
+    def unexpected(self, exc: BaseException) -> str:
+        import traceback
+
+        from .store import now_iso
+
+        try:
+            with open(self.path, "a", encoding="utf-8") as log:
+                log.write(f"--- {now_iso()}\n")
+                log.write("".join(traceback.format_exception(exc)))
+            where = f"details in {self.path}"
+        except OSError:
+            where = "no debug log could be written"
+        return (f"unexpected {type(exc).__name__}: {str(exc)[:200]}; please report it "
+                f"({where})")

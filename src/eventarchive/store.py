@@ -7,6 +7,7 @@ a value already stored is never replaced by a missing one (``coalesce``).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -169,6 +170,13 @@ def m002_source_state(db: sqlite_utils.Database) -> None:
 def m003_media_license(db: sqlite_utils.Database) -> None:
     """The licence a photo was published under (Flickr says; most platforms do not)."""
     db.execute("ALTER TABLE media ADD COLUMN license TEXT")
+
+
+@migrations()
+def m008_runs(db: sqlite_utils.Database) -> None:
+    """Which process a run belongs to, so a run whose process was killed shows as interrupted
+    instead of 'running' for ever."""
+    db.execute("ALTER TABLE fetch_runs ADD COLUMN pid INTEGER")
 
 
 def _create_indexes(conn: sqlite3.Connection) -> None:
@@ -410,13 +418,48 @@ class Store:
 
     # -- runs ---------------------------------------------------------------------------------
 
-    def start_run(self, source: str, event: str | None) -> int:
+    def start_run(self, source: str, event: str | None, status: str = "running") -> int:
+        """A ``fetch_runs`` row; runs left 'running' or 'pending' by a killed process are
+        closed as 'interrupted' first (callers hold the archive lock, so none is live)."""
+        self.close_stale_runs()
         with self.conn:
             cursor = self.conn.execute(
-                "INSERT INTO fetch_runs (source, event, started_at, status) VALUES (?, ?, ?, ?)",
-                (source, event, now_iso(), "running"),
-            )
+                "INSERT INTO fetch_runs (source, event, started_at, status, pid, new_items) "
+                "VALUES (?, ?, ?, ?, ?, 0)", (source, event, now_iso(), status, os.getpid()))
         return cursor.lastrowid
+
+    def close_stale_runs(self) -> int:
+        """Mark runs of other processes as interrupted, keeping what they saved. Only the
+        holder of the archive lock writes runs, so another process's open run is a dead one."""
+        stale = [(run_id,) for run_id, pid in self.conn.execute(
+            "SELECT id, pid FROM fetch_runs WHERE status IN ('running', 'pending')")
+            if pid != os.getpid()]
+        if stale:
+            with self.conn:
+                self.conn.executemany(
+                    "UPDATE fetch_runs SET status = 'interrupted', errors = coalesce(errors || "
+                    "char(10), '') || 'interrupted: the process stopped before this run "
+                    "finished; what it saved stays, and the next run carried on' WHERE id = ?",
+                    stale)
+        return len(stale)
+
+    def mark_run(self, run_id: int, status: str) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE fetch_runs SET status = ?, started_at = ? WHERE id = ?",
+                              (status, now_iso(), run_id))
+
+    def run_status(self, run_id: int) -> str | None:
+        row = self.conn.execute("SELECT status FROM fetch_runs WHERE id = ?", (run_id,)
+                                ).fetchone()
+        return row[0] if row else None
+
+    def update_run_items(self, run_id: int, since_rowid: int) -> int:
+        """Record how many items a run has saved so far (a killed run still shows them)."""
+        count = self.count_since(since_rowid)
+        with self.conn:
+            self.conn.execute("UPDATE fetch_runs SET new_items = ? WHERE id = ?",
+                              (count, run_id))
+        return count
 
     def finish_run(self, run_id: int, status: str, new_items: int, errors: Iterable[str]) -> None:
         errors = list(errors)
@@ -426,6 +469,14 @@ class Store:
                 "WHERE id = ?",
                 (now_iso(), status, new_items, "\n".join(errors) or None, run_id),
             )
+
+    def max_rowid(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(rowid), 0) FROM items").fetchone()[0]
+
+    def count_since(self, rowid: int) -> int:
+        """Items added after ``rowid`` (new items get larger rowids)."""
+        return self.conn.execute("SELECT count(*) FROM items WHERE rowid > ?", (rowid,)
+                                 ).fetchone()[0]
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -1,26 +1,41 @@
-"""Sources: one module per platform. A live source module provides
+"""Sources: one module per platform, each declaring itself with a module-level ``SOURCE``.
 
-``NAME``
-    its name in ``[sources.NAME]`` and ``--source NAME``.
-``plan(event, settings, env) -> list[Query]``
-    what to ask for an event (one query per hashtag, account, instance …). Raises ConfigError
-    when something it needs is missing (a token in ``env``, an instance URL).
-``fetch(http, query, state) -> Iterator[Page]``
-    HTTP and paging only: yields pages of parsed records, each with the state to store with it.
-    ``state`` is what the last committed page left (``{}`` the first time).
-``parse_*(payload, batch)``
-    pure functions turning payloads into records; no I/O.
+A source module holds pure parse functions (payload ► records, no I/O) and::
 
-The runner saves each page and its state in one transaction, so a run killed at any point
-resumes where it stopped.
+    SOURCE = Source(
+        name="mastodon",              # [sources.mastodon] and --source mastodon
+        stage="social",               # social, then web, then media: stages run in that order
+        settings={"instances": Setting("urls", ...)},   # the [sources.NAME] schema
+        secrets=("EVENTARCHIVE_MASTODON_TOKEN",),       # env variables, redacted everywhere
+        plan=plan,                    # plan(ctx) -> list[Query]: what to ask for one event
+        fetch=fetch,                  # fetch(http, query, state) -> Iterator[Page]
+        connect=connect,              # connect(ctx) -> Connection: credentials for the client
+    )
+
+The registry finds a source by importing ``eventarchive.sources.NAME`` only when it is needed,
+so an import of a twarc file never loads the web stack. Adding a source means writing one
+module; nothing else changes.
+
+The runner (``run.fetch``) saves each page and its state in one transaction, so a run killed
+at any point resumes where it stopped, and contains failures: one failed query is a problem of
+that query, one failed source never stops the next.
 """
 
 from __future__ import annotations
 
+import importlib
+import math
+import pkgutil
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError
-from ..records import Batch
+from ..records import Batch, Problem
+
+STAGES = ("social", "web", "media")
 
 
 @dataclass
@@ -34,16 +49,194 @@ class Query:
 
 @dataclass
 class Page:
+    """What one request (or a few) produced: records, and the state to store with them.
+
+    ``follow`` lists further queries of the same source that this page found (the pages a
+    seed write-up links to); the runner runs them in the same run, each with its own state.
+    """
+
     batch: Batch
     state: dict
+    follow: list[Query] = field(default_factory=list)
 
 
-def check_settings(name: str, settings: dict, known) -> None:
-    """A key a source does not know is a typo, never something to ignore silently."""
-    for key in settings:
-        if key not in known:
-            raise ConfigError(f"sources.{name}.{key}: unknown key; expected one of "
-                              f"{', '.join(known)}")
+@dataclass
+class Connection:
+    """Credentials for a source's HTTP client, handed to ``Http``; sources never change the
+    client themselves."""
+
+    auth: Any = None  # an httpx.Auth
+    params: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """What ``plan`` and ``connect`` get for one event: the event, this source's settings
+    (validated, defaults applied), every source's settings, the environment, the media folder,
+    and (read lazily, only by the sources that ask) the links still to resolve and the photos
+    still to download."""
+
+    event: Any
+    settings: dict
+    sources: Mapping[str, dict]
+    env: Mapping[str, str]
+    media_dir: Path | None = None
+    config: Any = None
+    reader: Any = None  # the store, for the lazy look-ups below; sources never write to it
+
+    @cached_property
+    def links(self) -> dict[str, list[str]]:
+        return self.reader.links_to_resolve(self.event.slug) if self.reader else {}
+
+    @cached_property
+    def photos(self) -> list:
+        return self.reader.photos_to_download(self.event.slug) if self.reader else []
+
+    def source_settings(self, name: str) -> dict:
+        """Another source's settings with its defaults (e.g. web reading [sources.wayback])."""
+        return get(name).validate(self.sources.get(name, {}))
+
+
+# -- settings schemas ---------------------------------------------------------------------------
+
+_FORMS = {
+    "str": "a string in quotes",
+    "url": 'an http(s) address, e.g. "https://example.org"',
+    "urls": 'a list of http(s) addresses, e.g. ["https://mastodon.social"]',
+    "strs": 'a list of strings, e.g. ["a", "b"]',
+    "bool": "true or false",
+    "int": "a whole number",
+    "number": "a number",
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of a ``[sources.NAME]`` table: its kind, default and allowed values."""
+
+    kind: str  # str, url, urls, strs, bool, int, number
+    default: Any = None
+    help: str = ""
+    choices: tuple = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def check(self, key: str, value):
+        """The value as the source uses it; ConfigError naming the key and the form."""
+        form = _FORMS[self.kind]
+        if self.choices:
+            form = "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        bad = ConfigError(f"{key}: expected {form}, not {value!r}")
+        if self.kind in ("str", "url"):
+            if not isinstance(value, str) or not value.strip():
+                raise bad
+            value = value.strip()
+            if self.kind == "url":
+                value = _url(value, bad)
+        elif self.kind in ("urls", "strs"):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise bad
+            if self.kind == "urls":
+                value = list(dict.fromkeys(_url(v.strip(), bad) for v in value))
+        elif self.kind == "bool":
+            if not isinstance(value, bool):
+                raise bad
+        elif self.kind in ("int", "number"):
+            ok = isinstance(value, int) if self.kind == "int" else isinstance(value, int | float)
+            if not ok or isinstance(value, bool) or not math.isfinite(value):
+                raise bad
+            if ((self.minimum is not None and value < self.minimum)
+                    or (self.maximum is not None and value > self.maximum)):
+                raise ConfigError(f"{key}: {value} is out of range; expected "
+                                  f"{_range(self.minimum, self.maximum)}")
+        if self.choices and value not in self.choices:
+            raise bad
+        return value
+
+
+def _url(value: str, bad: ConfigError) -> str:
+    from urllib.parse import urlsplit
+
+    if "://" not in value:
+        value = f"https://{value}"  # "mastodon.social" is what people write
+    if not value.startswith(("http://", "https://")) or not urlsplit(value).hostname:
+        raise bad
+    return value.rstrip("/")
+
+
+def _range(low, high) -> str:
+    if low is not None and high is not None:
+        return f"from {low:g} to {high:g}"
+    return f"at least {low:g}" if low is not None else f"at most {high:g}"
+
+
+# -- sources and the registry ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source's declaration. ``plan`` None: a settings-only source that another one uses
+    (the Wayback Machine and the Guardian, used by the web stage)."""
+
+    name: str
+    plan: Callable[[Context], list[Query]] | None = None
+    fetch: Callable[..., Iterator[Page]] | None = None
+    stage: str = "social"
+    settings: Mapping[str, Setting] = field(default_factory=dict)
+    secrets: tuple[str, ...] = ()
+    connect: Callable[[Context], Connection] | None = None
+    untrusted_links: bool = False  # follows links found in content: private addresses refused
+    default: bool = False  # runs on every fetch, even without a [sources.NAME] table
+    used_by: str | None = None  # for a settings-only source: which source reads its table
+
+    @property
+    def runs(self) -> bool:
+        return self.plan is not None and self.fetch is not None
+
+    def validate(self, table: Mapping) -> dict:
+        """The ``[sources.NAME]`` table checked against the schema, defaults filled in."""
+        for key in table:
+            if key not in self.settings:
+                known = ", ".join(self.settings) or "none"
+                raise ConfigError(f"sources.{self.name}.{key}: unknown key; expected one of "
+                                  f"{known}")
+        checked = {}
+        for key, setting in self.settings.items():
+            if key in table:
+                checked[key] = setting.check(f"sources.{self.name}.{key}", table[key])
+            elif setting.default is not None:
+                checked[key] = setting.default
+        return checked
+
+
+def names() -> list[str]:
+    """Every source module's name, without importing any of them."""
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+def get(name: str) -> Source:
+    """The source called ``name``; ConfigError when there is none."""
+    if name not in names():
+        raise ConfigError(f"sources.{name}: unknown source; expected one of {', '.join(names())}")
+    module = importlib.import_module(f"{__name__}.{name}")
+    return module.SOURCE
+
+
+def runnable() -> list[Source]:
+    """Every source that fetches, in stage order."""
+    found = [s for s in (get(n) for n in names()) if s.runs]
+    return sorted(found, key=lambda s: STAGES.index(s.stage))
+
+
+def in_stage_order(selected: list[str]) -> list[Source]:
+    """Named sources in the fixed stage order (social, web, media), whatever order was given;
+    within a stage, in the order given."""
+    sources = [get(n) for n in dict.fromkeys(selected)]
+    return sorted(sources, key=lambda s: STAGES.index(s.stage))
+
+
+# -- paging helpers shared by the sources ----------------------------------------------------------
 
 
 def newer(a: str | None, b: str | None) -> str | None:
@@ -53,6 +246,26 @@ def newer(a: str | None, b: str | None) -> str | None:
     if b is None:
         return a
     return a if int(a) >= int(b) else b
+
+
+class Cursors:
+    """Remembers the paging cursors a sweep has followed, so a server that repeats one (and
+    would page for ever) stops the sweep with a problem that makes the run partial."""
+
+    def __init__(self, where: str):
+        self.where = where
+        self.seen: set = set()
+
+    def repeated(self, cursor, batch: Batch, name: str = "cursor") -> bool:
+        """True (and a problem on ``batch``) when ``cursor`` was followed already."""
+        if cursor is None:
+            return False
+        if cursor in self.seen:
+            batch.problems.append(Problem(self.where, f"the server repeated its paging {name} "
+                                          f"({cursor}); stopped paging, try again later"))
+            return True
+        self.seen.add(cursor)
+        return False
 
 
 class Sweep:
@@ -79,12 +292,3 @@ class Sweep:
             oldest = min(ids, key=int)
             self.before = oldest if self.before is None else min(self.before, oldest, key=int)
         return {"since": self.since, "top": self.top, "before": self.before}
-
-
-def _live() -> dict:
-    from . import bluesky, flickr, mastodon, twitter, web
-
-    return {module.NAME: module for module in (twitter, mastodon, bluesky, flickr, web)}
-
-
-LIVE = _live()

@@ -8,7 +8,6 @@ offsets count UTF-8 bytes, not characters.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
@@ -16,9 +15,9 @@ import orjson
 
 from ..errors import ConfigError
 from ..http import AuthError, FetchError
-from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag, media_type
+from ..records import Author, Batch, Item, Link, Media, Mention, Repost, Tag, media_type
 from ..times import utc_iso
-from . import Page, Query, check_settings
+from . import Context, Cursors, Page, Query, Setting, Source
 
 PLATFORM = "bluesky"
 POST_COLLECTION = "app.bsky.feed.post"
@@ -245,13 +244,10 @@ def _blob(url: str | None) -> tuple[str | None, str | None]:
 NAME = "bluesky"
 HANDLE_ENV = "EVENTARCHIVE_BLUESKY_HANDLE"
 PASSWORD_ENV = "EVENTARCHIVE_BLUESKY_APP_PASSWORD"
-SECRETS = (PASSWORD_ENV,)
 DEFAULT_BASE_URL = "https://bsky.social"
 DEFAULT_APPVIEW_URL = "https://public.api.bsky.app"
-SETTINGS = ("base_url", "appview_url")
 PAGE_SIZE = 100
 OVERLAP = timedelta(minutes=10)  # re-read this much before the newest post: indexing lags
-_STATUS = re.compile(r"\bHTTP (\d{3})\b")
 
 
 def search_terms(event) -> list[str]:
@@ -261,14 +257,9 @@ def search_terms(event) -> list[str]:
     return terms
 
 
-def plan(event, settings: dict, env: Mapping) -> list:
-    check_settings(NAME, settings, SETTINGS)
-    for key, value in settings.items():
-        if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-            raise ConfigError(f'sources.bluesky.{key}: expected an address like '
-                              f'"{DEFAULT_BASE_URL}"')
-    base = settings.get("base_url", DEFAULT_BASE_URL).rstrip("/")
-    appview = settings.get("appview_url", DEFAULT_APPVIEW_URL).rstrip("/")
+def plan(ctx: Context) -> list:
+    event, env = ctx.event, ctx.env
+    base, appview = ctx.settings["base_url"], ctx.settings["appview_url"]
     window = {"starts_at": event.starts_at, "ends_at": event.ends_at}
     queries = []
     terms = search_terms(event)
@@ -354,11 +345,7 @@ class Session:
 
 
 def _status(exc: Exception) -> int | None:
-    status = getattr(exc, "status", None)
-    if status is None:
-        match = _STATUS.search(str(exc))
-        status = int(match.group(1)) if match else None
-    return status
+    return getattr(exc, "status", None)
 
 
 def _api_time(iso: str) -> str:
@@ -394,11 +381,11 @@ def fetch(http, query, state: dict):
             request["until"] = _api_time(upper)
     else:
         request = {"actor": params["actor"], "limit": PAGE_SIZE}
-    seen = set()
+    cursors = Cursors(f"{PLATFORM}:{query.key}")
     while True:
         if cursor:
             request["cursor"] = cursor
-            seen.add(cursor)
+            cursors.seen.add(cursor)
         if search:
             page = params["session"].get_json(http, params["url"], request)
         else:
@@ -425,11 +412,23 @@ def fetch(http, query, state: dict):
             if when and (not upper or when < upper):
                 top = max(top, when) if top else when
         cursor = page.get("cursor") or None
-        repeated = cursor in seen
-        if repeated:
-            batch.problems.append(Problem(f"{PLATFORM}:{query.key}", "the server repeated its "
-                                          "cursor; stopped paging"))
+        repeated = cursors.repeated(cursor, batch)
         if reached or not cursor or not items or repeated:
             yield Page(batch, {"since": _later(since, top), "top": None, "cursor": None})
             return
         yield Page(batch, {"since": since, "top": top, "cursor": cursor})
+
+
+SOURCE = Source(
+    name=NAME,
+    stage="social",
+    settings={
+        "base_url": Setting("url", DEFAULT_BASE_URL, "the PDS the app-password session is made "
+                            "on (search goes through it)"),
+        "appview_url": Setting("url", DEFAULT_APPVIEW_URL, "the public AppView author feeds "
+                               "are read from"),
+    },
+    secrets=(PASSWORD_ENV,),
+    plan=plan,
+    fetch=fetch,
+)

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from ..errors import ConfigError
 from ..http import AuthError, FetchError
 from ..records import Author, Batch, Item, Link, Media, Problem, Tag, media_type
-from . import Page, Query, check_settings
+from . import Connection, Context, Page, Query, Setting, Source
 
 PLATFORM = "flickr"
 
@@ -193,9 +193,7 @@ def parse_search(payload: Mapping, batch: Batch, licenses: Mapping | None = None
 
 NAME = "flickr"
 KEY_ENV = "EVENTARCHIVE_FLICKR_KEY"
-SECRETS = (KEY_ENV,)
 DEFAULT_BASE_URL = "https://api.flickr.com"
-SETTINGS = ("base_url", "per_page", "taken_margin_hours")
 PER_PAGE = 250
 MAX_PER_PAGE = 500
 # datetaken has no zone, so the search's taken-date window is widened by this much each side
@@ -267,23 +265,14 @@ def taken_window(event, margin_hours: float) -> dict:
     return window
 
 
-def plan(event, settings: dict, env: Mapping) -> list:
-    if not env.get(KEY_ENV):
+def plan(ctx: Context) -> list:
+    if not ctx.env.get(KEY_ENV):
         raise ConfigError(f"flickr: {KEY_ENV} is not set; get an API key at "
                           "https://www.flickr.com/services/apps/create/ and export it")
-    check_settings(NAME, settings, SETTINGS)
-    base = settings.get("base_url", DEFAULT_BASE_URL)
-    if not isinstance(base, str) or not base.startswith(("http://", "https://")):
-        raise ConfigError('sources.flickr.base_url: expected a URL, e.g. "https://api.flickr.com"')
-    per_page = settings.get("per_page", PER_PAGE)
-    if isinstance(per_page, bool) or not isinstance(per_page, int) or not (
-            1 <= per_page <= MAX_PER_PAGE):
-        raise ConfigError(f"sources.flickr.per_page: expected a whole number from 1 to "
-                          f"{MAX_PER_PAGE}")
-    margin = settings.get("taken_margin_hours", TAKEN_MARGIN_HOURS)
-    if isinstance(margin, bool) or not isinstance(margin, int | float) or margin < 0:
-        raise ConfigError("sources.flickr.taken_margin_hours: expected a number of hours, e.g. 14")
-    common = {"base": base.rstrip("/"), "per_page": per_page, "licenses": Licenses(),
+    event, settings = ctx.event, ctx.settings
+    margin = settings["taken_margin_hours"]
+    common = {"base": settings["base_url"], "per_page": settings["per_page"],
+              "licenses": Licenses(),
               "window": taken_window(event, margin)}
     queries = []
     tags = list(dict.fromkeys(t.lower() for t in event.hashtags))
@@ -297,9 +286,9 @@ def plan(event, settings: dict, env: Mapping) -> list:
     return queries
 
 
-def connect(http, settings: dict, env: Mapping) -> None:
+def connect(ctx: Context) -> Connection:
     """Flickr takes the key as a query parameter: every request of this client carries it."""
-    http.client.params = http.client.params.set("api_key", env[KEY_ENV])
+    return Connection(params={"api_key": ctx.env[KEY_ENV]})
 
 
 def resolve_account(http, base: str, account: str) -> str | None:
@@ -376,3 +365,21 @@ def fetch(http, query, state: dict, now: float | None = None):
         if last:
             return
         previous = ids
+
+
+SOURCE = Source(
+    name=NAME,
+    stage="social",
+    settings={
+        "base_url": Setting("url", DEFAULT_BASE_URL, "the Flickr API host (/services/rest/ is "
+                            "added)"),
+        "per_page": Setting("int", PER_PAGE, "photos per page", minimum=1,
+                            maximum=MAX_PER_PAGE),
+        "taken_margin_hours": Setting("number", TAKEN_MARGIN_HOURS, "how far the taken-date "
+                                      "window is widened each side", minimum=0, maximum=72),
+    },
+    secrets=(KEY_ENV,),
+    plan=plan,
+    fetch=fetch,
+    connect=connect,
+)

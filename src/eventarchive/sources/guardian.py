@@ -25,10 +25,10 @@ from ..http import AuthError, FetchError
 from ..records import Author, Batch, Item, Link
 from ..text import html_to_text
 from ..times import utc_iso
+from . import Setting, Source
 
 NAME = PLATFORM = "guardian"
 KEY_ENV = "EVENTARCHIVE_GUARDIAN_KEY"
-SECRETS = (KEY_ENV,)
 DEFAULT_KEY = "test"  # the Open Platform's shared key: works, but is rate-limited hard
 DEFAULT_BASE = "https://content.guardianapis.com"
 FIELDS = "headline,byline,body,trailText,firstPublicationDate,shortUrl,wordcount"
@@ -192,3 +192,11 @@ def fetch_article(http, url: str, base_url: str = DEFAULT_BASE, key: str = DEFAU
     batch = Batch()
     batch.attempt(url, parse_content, data, batch)
     return batch
+
+
+SOURCE = Source(
+    name=NAME,
+    used_by="web",
+    settings={"base_url": Setting("url", DEFAULT_BASE, "the Content API address")},
+    secrets=(KEY_ENV,),
+)

@@ -12,7 +12,6 @@ instance-local ``in_reply_to_id`` is always kept in ``raw``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote, urlsplit
 
@@ -23,10 +22,10 @@ from bs4 import BeautifulSoup
 
 from ..errors import ConfigError
 from ..http import AuthError, FetchError, RateLimited
-from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Repost, Tag, media_type
+from ..records import Author, Batch, Item, Link, Media, Mention, Repost, Tag, media_type
 from ..text import html_to_text, soup_to_text
 from ..times import utc_iso
-from . import Page, Query
+from . import Connection, Context, Cursors, Page, Query, Setting, Source
 
 PLATFORM = "mastodon"
 
@@ -166,46 +165,9 @@ def parse_status(status: Mapping, batch: Batch, uris: Mapping | None = None) -> 
 
 NAME = "mastodon"
 TOKEN_ENV = "EVENTARCHIVE_MASTODON_TOKEN"
-SECRETS = (TOKEN_ENV,)
+
 DEFAULT_INSTANCES = ("https://mastodon.social",)
 LIMIT = 40  # the most a timeline page holds
-EXAMPLE = '[sources.mastodon] instances = ["https://mastodon.social"]'
-
-
-def _base_url(value, key: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"sources.mastodon.{key}: expected a base URL, e.g. {EXAMPLE}")
-    value = value.strip().rstrip("/")
-    if "://" not in value:
-        value = f"https://{value}"  # "mastodon.social" is what people write
-    if not value.startswith(("http://", "https://")) or not urlsplit(value).hostname:
-        raise ConfigError(f"sources.mastodon.{key}: {value!r} is not a web address like "
-                          '"https://mastodon.social"')
-    return value
-
-
-SETTINGS = ("instances", "account_base_url", "token_instance", "resolve_replies")
-
-
-def settings_of(settings: Mapping) -> dict:
-    """The [sources.mastodon] table, checked and with its defaults."""
-    instances = settings.get("instances", list(DEFAULT_INSTANCES))
-    if not isinstance(instances, list):
-        raise ConfigError(f"sources.mastodon.instances: expected a list, e.g. {EXAMPLE}")
-    instances = list(dict.fromkeys(_base_url(i, "instances") for i in instances))
-    account_base = settings.get("account_base_url")
-    token_instance = settings.get("token_instance")
-    resolve = settings.get("resolve_replies", True)
-    if not isinstance(resolve, bool):
-        raise ConfigError("sources.mastodon.resolve_replies: expected true or false")
-    return {
-        "instances": instances,
-        "account_base_url": _base_url(account_base, "account_base_url") if account_base
-        else None,
-        "token_instance": _base_url(token_instance, "token_instance") if token_instance
-        else (instances[0] if instances else None),
-        "resolve_replies": resolve,
-    }
 
 
 def split_handle(handle: str) -> tuple[str, str]:
@@ -222,12 +184,18 @@ def _origin(url: str | httpx.URL) -> tuple:
     return url.scheme, url.host, url.port
 
 
-def plan(event, settings: Mapping, env: Mapping) -> list:
-    conf = settings_of(settings)
-    token_origin = _origin(conf["token_instance"]) if env.get(TOKEN_ENV) and \
-        conf["token_instance"] else None
+def _token_instance(settings: Mapping) -> str | None:
+    instances = settings["instances"]
+    return settings.get("token_instance") or (instances[0] if instances else None)
+
+
+def plan(ctx: Context) -> list:
+    event, conf = ctx.event, ctx.settings
+    token_instance = _token_instance(conf)
+    token_origin = _origin(token_instance) if ctx.env.get(TOKEN_ENV) and token_instance \
+        else None
     common = {"starts_at": event.starts_at, "ends_at": event.ends_at,
-              "resolve": conf["resolve_replies"], "token_instance": conf["token_instance"]}
+              "resolve": conf["resolve_replies"], "token_instance": token_instance}
     queries = []
     for instance in conf["instances"]:
         for tag in event.hashtags:
@@ -239,7 +207,7 @@ def plan(event, settings: Mapping, env: Mapping) -> list:
             }))
     for handle in event.accounts.get("mastodon", []):
         user, host = split_handle(handle)
-        base = conf["account_base_url"] or f"https://{host}"
+        base = conf.get("account_base_url") or f"https://{host}"
         acct = f"{user}@{host}"
         queries.append(Query(f"account:{acct.lower()}@{base}", {
             **common, "kind": "account", "base": base, "acct": acct,
@@ -262,11 +230,10 @@ class InstanceToken(httpx.Auth):
         yield request
 
 
-def connect(http, settings: Mapping, env: Mapping) -> None:
-    token = env.get(TOKEN_ENV)
-    instance = settings_of(settings)["token_instance"]
-    if token and instance:
-        http.client.auth = InstanceToken(instance, token)
+def connect(ctx: Context) -> Connection:
+    token = ctx.env.get(TOKEN_ENV)
+    instance = _token_instance(ctx.settings)
+    return Connection(auth=InstanceToken(instance, token) if token and instance else None)
 
 
 def fetch(http, query, state: dict):
@@ -296,7 +263,7 @@ def _sweep(http, query, url: str, state: dict):
     request = {"limit": LIMIT}
     if since:
         request["since_id"] = since
-    asked: set[str | None] = set()
+    cursors = Cursors(where)
     max_id = before
     uris: dict[str, str | None] = {}
     while True:
@@ -310,7 +277,7 @@ def _sweep(http, query, url: str, state: dict):
         if not isinstance(statuses, list):
             raise FetchError(f"{NAME}: {httpx.URL(url).host} did not answer with a list of "
                              "posts; check the address in [sources.mastodon]")
-        asked.add(max_id)
+        cursors.seen.add(max_id)
         kept = [s for s in statuses if _within(s, starts, ends)]
         uris.update(page_uris(statuses))
         if params.get("resolve", True):
@@ -320,10 +287,7 @@ def _sweep(http, query, url: str, state: dict):
         older = _link_id(response, "next", "max_id")
         if top is None and statuses:
             top = _link_id(response, "prev", "min_id", "since_id") or _id(statuses[0])
-        repeated = older is not None and older in asked
-        if repeated:
-            batch.problems.append(Problem(where, f"the server repeated its paging cursor "
-                                          f"(max_id={older}); stopped paging"))
+        repeated = cursors.repeated(older, batch, "max_id")
         last = (not statuses or not older or repeated
                 or _before(statuses[-1], starts))  # timelines are long: stop at the event
         if last:
@@ -365,10 +329,10 @@ def _resolve_parents(http, base: str, statuses: list, uris: dict) -> None:
                 found, _ = http.get_json(f"{base}/api/v1/statuses/{quote(str(parent), safe='')}")
             except RateLimited:
                 raise
-            except FetchError as exc:
-                if _status(exc) not in (401, 403, 404, 410):
-                    raise
-                found = None  # deleted, or not public: the reply keeps no in_reply_to
+            except FetchError:
+                # Deleted, not public, or the look-up failed: the reply keeps no in_reply_to
+                # now, and a later sighting that can resolve it fills the gap.
+                found = None
             uris[str(parent)] = found.get("uri") if isinstance(found, Mapping) else None
 
 
@@ -386,11 +350,7 @@ def _auth_message(params: Mapping, exc: AuthError) -> str:
 
 def _status(exc: Exception) -> int | None:
     """The HTTP status a FetchError was raised for."""
-    status = getattr(exc, "status", None)
-    if isinstance(status, int):
-        return status
-    found = re.search(r"HTTP (\d{3})", str(exc))
-    return int(found.group(1)) if found else None
+    return getattr(exc, "status", None)
 
 
 def _link_id(response: httpx.Response | None, rel: str, *names: str) -> str | None:
@@ -427,3 +387,22 @@ def _within(status, starts: str | None, ends: str | None) -> bool:
 def _before(status, starts: str | None) -> bool:
     when = utc_iso(status.get("created_at")) if isinstance(status, Mapping) else None
     return bool(starts and when and when < starts)
+
+
+SOURCE = Source(
+    name=NAME,
+    stage="social",
+    settings={
+        "instances": Setting("urls", list(DEFAULT_INSTANCES),
+                             "instances whose hashtag timelines are read"),
+        "account_base_url": Setting("url", None, "where accounts are looked up (default: "
+                                    "each account's own server)"),
+        "token_instance": Setting("url", None, "the instance the token in "
+                                  f"{TOKEN_ENV} belongs to (default: the first instance)"),
+        "resolve_replies": Setting("bool", True, "look up the parents of replies"),
+    },
+    secrets=(TOKEN_ENV,),
+    plan=plan,
+    fetch=fetch,
+    connect=connect,
+)

@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 
 from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Tag, media_type
 from ..times import utc_iso
-from . import twitter
+from . import Source, twitter
 from .mastodon import html_text
 
 PLATFORM = "storify"
@@ -489,3 +489,8 @@ def fetch_capture(http, capture_url: str, batch: Batch, story_url: str | None = 
     ``story_url`` is the original address when ``capture_url`` does not contain it."""
     response = http.request("GET", capture_url)
     return parse_capture(response.content, story_url or capture_url, batch)
+
+
+# Stories come in through the web stage (dead Storify links) and `import storify`; the table
+# [sources.storify] has no settings yet.
+SOURCE = Source(name=PLATFORM, used_by="web")

@@ -28,7 +28,7 @@ from ..records import (
     media_type,
 )
 from ..times import utc_iso
-from . import Page, Query, Sweep
+from . import Connection, Context, Cursors, Page, Query, Setting, Source, Sweep
 
 PLATFORM = "twitter"
 _MONTHS = {m: f"{i:02d}" for i, m in enumerate(
@@ -278,8 +278,6 @@ def _referenced(ref: Mapping, includes: V2Includes) -> Mapping | None:
 
 NAME = "twitter"
 TOKEN_ENV = "EVENTARCHIVE_X_BEARER_TOKEN"
-SECRETS = (TOKEN_ENV,)
-SETTINGS = ("base_url", "search")
 DEFAULT_BASE_URL = "https://api.x.com"
 RECENT_DAYS = 7  # what recent search covers; full-archive search ("all") needs a paid tier
 MAX_QUERY = 512
@@ -301,14 +299,13 @@ def search_query(event) -> str:
     return " OR ".join(terms)
 
 
-def plan(event, settings: dict, env: Mapping) -> list:
-    if not env.get(TOKEN_ENV):
+def plan(ctx: Context) -> list:
+    if not ctx.env.get(TOKEN_ENV):
         raise ConfigError(f"twitter: {TOKEN_ENV} is not set; create a bearer token in the X "
                           "developer portal and export it in the environment")
-    base = settings.get("base_url", DEFAULT_BASE_URL).rstrip("/")
-    endpoint = settings.get("search", "recent")
-    if endpoint not in ("recent", "all"):
-        raise ConfigError(f'sources.twitter.search: expected "recent" or "all", not {endpoint!r}')
+    event = ctx.event
+    base = ctx.settings["base_url"]
+    endpoint = ctx.settings["search"]
     queries = []
     text = search_query(event)
     if text:
@@ -328,8 +325,8 @@ def plan(event, settings: dict, env: Mapping) -> list:
     return queries
 
 
-def connect(http, settings: dict, env: Mapping) -> None:
-    http.client.headers["Authorization"] = f"Bearer {env[TOKEN_ENV]}"
+def connect(ctx: Context) -> Connection:
+    return Connection(headers={"Authorization": f"Bearer {ctx.env[TOKEN_ENV]}"})
 
 
 def fetch(http, query, state: dict, now: datetime | None = None):
@@ -337,8 +334,7 @@ def fetch(http, query, state: dict, now: datetime | None = None):
     params = query.params
     sweep = Sweep(state)
     if "username" in params:
-        users, _ = http.get_json(f"{params['base']}/2/users/by/username/{params['username']}")
-        url = f"{params['base']}/2/users/{users['data']['id']}/tweets"
+        url = f"{params['base']}/2/users/{_user_id(http, params)}/tweets"
         request = {"max_results": 100}
         token_name = "pagination_token"
         # Only the event's window: an account's whole timeline is not the event.
@@ -370,9 +366,12 @@ def fetch(http, query, state: dict, now: datetime | None = None):
         request["since_id"] = sweep.since
     if sweep.before:
         request["until_id"] = sweep.before
-    seen_tokens = set()
+    cursors = Cursors(f"twitter:{query.key}")
     while True:
         page, _ = http.get_json(url, params=request)
+        if not isinstance(page, Mapping):
+            raise FetchError(f"twitter: {url} answered with something that is not an X API "
+                             "page; check base_url in [sources.twitter]")
         batch = Batch()
         parse_v2_page(page, batch)
         for error in page.get("errors") or ():
@@ -380,13 +379,39 @@ def fetch(http, query, state: dict, now: datetime | None = None):
                                           error.get("title") or str(error)))
         ids = [str(t["id"]) for t in page.get("data") or ()]
         token = (page.get("meta") or {}).get("next_token")
-        repeated = token in seen_tokens
-        if repeated:
-            batch.problems.append(Problem(f"twitter:{query.key}", "the API repeated its "
-                                          "next_token; stopped paging"))
+        repeated = cursors.repeated(token, batch, "next_token")
         last = not token or not ids or repeated
         yield Page(batch, sweep.page_state(ids, last))
         if last:
             return
-        seen_tokens.add(token)
         request[token_name] = token
+
+
+def _user_id(http, params: Mapping) -> str:
+    """An account's numeric id. X answers an unknown or suspended name with HTTP 200 and an
+    ``errors`` list only."""
+    username = params["username"]
+    users, _ = http.get_json(f"{params['base']}/2/users/by/username/{username}")
+    data = users.get("data") if isinstance(users, Mapping) else None
+    if not isinstance(data, Mapping) or not data.get("id"):
+        errors = users.get("errors") if isinstance(users, Mapping) else None
+        detail = (errors[0].get("detail") or errors[0].get("title")) if errors and isinstance(
+            errors[0], Mapping) else "no account in the answer"
+        raise FetchError(f"twitter: no X account @{username} ({detail}); check "
+                         "accounts.twitter in the event")
+    return str(data["id"])
+
+
+SOURCE = Source(
+    name=NAME,
+    stage="social",
+    settings={
+        "base_url": Setting("url", DEFAULT_BASE_URL, "the X API address"),
+        "search": Setting("str", "recent", "recent (last 7 days) or all (full archive)",
+                          choices=("recent", "all")),
+    },
+    secrets=(TOKEN_ENV,),
+    plan=plan,
+    fetch=fetch,
+    connect=connect,
+)

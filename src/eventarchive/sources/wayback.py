@@ -35,6 +35,7 @@ import httpx
 
 from ..http import FetchError
 from ..times import utc_iso
+from . import Setting, Source
 
 NAME = "wayback"
 DEFAULT_BASE = "https://web.archive.org"
@@ -314,3 +315,13 @@ def _parse_timestamp(timestamp: str) -> datetime | None:
                         int(digits[12:14]), tzinfo=UTC)
     except ValueError:
         return None
+
+
+SOURCE = Source(
+    name=NAME,
+    used_by="web",
+    settings={
+        "base_url": Setting("url", DEFAULT_BASE, "where snapshots are read (web.archive.org)"),
+        "availability_url": Setting("url", AVAILABILITY_URL, "the availability API"),
+    },
+)

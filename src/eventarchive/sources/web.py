@@ -27,42 +27,36 @@ import trafilatura
 from ..http import FetchError, PrivateAddress, RateLimited
 from ..records import Author, Batch, Item, Link, Problem
 from ..times import utc_iso
-from . import Page, Query, guardian, storify, wayback, wordpress
+from . import Context, Page, Query, Setting, Source, guardian, storify, wayback, wordpress
 
 NAME = "web"
 PLATFORM = "web"
-SETTINGS = ("robots", "per_host_delay")
-SECRETS = ("EVENTARCHIVE_GUARDIAN_KEY",)
-NEEDS_LINKS = True
 DEAD_STATUSES = (404, 410)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def plan(event, settings: Mapping, env: Mapping, links: Mapping[str, list[str]] = (),
-         media_dir: Path | None = None, sources: Mapping | None = None) -> list:
+def plan(ctx: Context) -> list:
     """One query per event: its seed URLs (always re-checked, conditionally) and the links of
     its posts that were never resolved, each with the items that refer to it."""
+    event, settings = ctx.event, ctx.settings
     urls: dict[str, list[str]] = {url: [] for url in event.urls}
-    for url, referrers in dict(links).items():
+    for url, referrers in ctx.links.items():
         if not _is_post_link(url):
             urls.setdefault(url, []).extend(referrers)
     if not urls:
         return []
-    sources = sources or {}
-    wayback_settings = sources.get("wayback", {})
-    guardian_settings = sources.get("guardian", {})
+    wayback_settings = ctx.source_settings("wayback")
+    guardian_settings = ctx.source_settings("guardian")
     return [Query("pages", {
-        "urls": urls, "seeds": list(event.urls), "robots": settings.get("robots", True),
-        "delay": float(settings.get("per_host_delay", 1.0)),
-        "warc": str(Path(media_dir) / "warc") if media_dir else None,
+        "urls": urls, "seeds": list(event.urls), "robots": settings["robots"],
+        "delay": float(settings["per_host_delay"]),
+        "warc": str(Path(ctx.media_dir) / "warc") if ctx.media_dir else None,
         "around": event.starts_at,
-        "wayback": {"base": wayback_settings.get("base_url", wayback.DEFAULT_BASE),
-                    "availability_url": wayback_settings.get("availability_url",
-                                                             wayback.AVAILABILITY_URL)},
-        "wordpress": {"wpcom_base": sources.get("wordpress", {}).get("wpcom_base",
-                                                                      wordpress.WPCOM_BASE)},
-        "guardian": {"base_url": guardian_settings.get("base_url", guardian.DEFAULT_BASE),
-                     "key": env.get(guardian.KEY_ENV) or guardian.DEFAULT_KEY},
+        "wayback": {"base": wayback_settings["base_url"],
+                    "availability_url": wayback_settings["availability_url"]},
+        "wordpress": {"wpcom_base": ctx.source_settings("wordpress")["wpcom_base"]},
+        "guardian": {"base_url": guardian_settings["base_url"],
+                     "key": ctx.env.get(guardian.KEY_ENV) or guardian.DEFAULT_KEY},
     })]
 
 
@@ -353,3 +347,18 @@ def write_warc(folder: Path, response: httpx.Response) -> str:
                                            http_headers=headers)
         writer.write_record(record)
     return f"{path.name}#{record.rec_headers.get_header('WARC-Record-ID')}"
+
+
+SOURCE = Source(
+    name=NAME,
+    stage="web",
+    settings={
+        "robots": Setting("bool", True, "obey robots.txt"),
+        "per_host_delay": Setting("number", 1.0, "seconds between two requests to one host",
+                                  minimum=0, maximum=600),
+    },
+    secrets=(guardian.KEY_ENV,),
+    plan=plan,
+    fetch=fetch,
+    untrusted_links=True,
+)
