@@ -1,6 +1,7 @@
 """WordPress: a blog post and every reader comment on it (see ``parse`` and ``fetch``)."""
 
 from .fetch import fetch_post
+from .page_comments import parse_comment_list
 from .parse import (
     NAME,
     PLATFORM,
@@ -10,7 +11,6 @@ from .parse import (
     discover,
     host_of,
     parse_comment_feed,
-    parse_comment_list,
     parse_post_page,
     parse_rest_comments,
     parse_rest_post,
