@@ -55,7 +55,7 @@ _WHEN = (*(f"{m} a[href]" for m in _META), ".wp-block-comment-date", ".dsq-comme
 _NOISE = (".reply, .comment-reply-link, .comment-meta, .comment-author, .comment-metadata, "
           ".comment-awaiting-moderation, .epoch-comment-actions, .epoch-moderation-actions, "
           "script, style, form")
-_GENERIC_AUTHOR = re.compile(r"(^|[-_])(author|fn|commenter|username|user-name|name)($|[-_])")
+_GENERIC_AUTHOR = re.compile(r"(^|[-_])(author|fn|commenter|username|name|who)($|[-_])")
 _GENERIC_TEXT = re.compile(r"(^|[-_])(content|text|body|message|entry)($|[-_])")
 _GENERIC_DATE = re.compile(r"(^|[-_])(date|time|when|posted)($|[-_])")
 _PLURAL = re.compile(r"comments|list|replies|children|thread|respond|form|area|section")
@@ -218,7 +218,7 @@ def _owner(tag, nodes):
 
 def _name(tag, route, own):
     """The commenter's name and website."""
-    if tag is None and route == EPOCH:
+    if route == EPOCH and own(".epoch-author-link") is None:
         tag = own(".epoch-comment-author")
         if tag is not None:  # no website: the name is bare text beside the avatar and time
             tag = BeautifulSoup(str(tag), "html.parser")
