@@ -206,7 +206,7 @@ def test_rss_comment_feed_holds_the_newest_comments_without_threads():
     assert (priya.url, priya.author_id, priya.text) == (
         f"{POST_URL}#comment-1046", PRIYA, "Is there a recording of the opening talk?")
     assert json.loads(priya.raw) == {
-        "source": "comment feed", "id": f"{SITE}/?p=2187#comment-1046",
+        "source": "comment feed", "route": "comment-feed", "id": f"{SITE}/?p=2187#comment-1046",
         "link": f"{POST_URL}#comment-1046", "author": "Priya Shah",
         "published": "Sun, 30 Oct 2011 14:20:00 +0000", "in_reply_to": None}
     assert_safe(found[1045])
@@ -245,7 +245,8 @@ def test_comment_list_with_nested_replies_and_hostile_html():
         html="<p>Thanks for writing this up so quickly. The world caf\u00e9 tables were the best "
              "part of the day \u2013 more of that next time please!</p>",
         in_reply_to=POST, raw=jo.raw)
-    assert json.loads(jo.raw) == {"source": "comment list", "page": POST_URL,
+    assert json.loads(jo.raw) == {"source": "comment list", "route": "page:standard",
+                                  "page": POST_URL,
                                   "comment_id": "1041", "parent": None,
                                   "written": "2011-10-28T11:02:11+01:00"}
     assert found[1044].text == "Table 5 notes to follow:\n\nbudgets\nbuildings"

@@ -2,6 +2,7 @@
 
 from .. import Setting, Source
 from .fetch import fetch_post
+from .page_comments import parse_comment_list
 from .parse import (
     NAME,
     PLATFORM,
@@ -11,7 +12,6 @@ from .parse import (
     discover,
     host_of,
     parse_comment_feed,
-    parse_comment_list,
     parse_post_page,
     parse_rest_comments,
     parse_rest_post,

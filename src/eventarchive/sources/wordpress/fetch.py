@@ -1,16 +1,19 @@
 """WordPress: fetching a post's comments by whichever route the site offers (REST API,
-WordPress.com API, comment feed, the page's own comment list), in that order of preference.
-The parsing lives in ``wordpress.parse``."""
+WordPress.com API, comment feed, the comments shown on the page), in that order of preference.
+The parsing lives in ``wordpress.parse`` and, for the page's comments, in
+``wordpress.page_comments``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
+import orjson
 from bs4 import BeautifulSoup
 
 from ...http import FetchError, RateLimited
 from ...records import Batch, Problem
+from .page_comments import parse_comment_list
 from .parse import (
     _COMMENT_PAGE,
     MAX_PAGES,
@@ -21,7 +24,6 @@ from .parse import (
     _rest_url,
     host_of,
     parse_comment_feed,
-    parse_comment_list,
     parse_post_page,
     parse_rest_comments,
     parse_rest_post,
@@ -60,8 +62,18 @@ def fetch_post(http, url: str, html: str, wpcom_base: str = WPCOM_BASE) -> Batch
         _absorb(batch, part)
         if offered:
             # A blog that blocks its API but shows its comments is not a problem to report.
-            return batch
+            return _note_routes(batch, state["post"])
     batch.problems.extend(failed)
+    return _note_routes(batch, state["post"])
+
+
+def _note_routes(batch: Batch, post: str | None) -> Batch:
+    """Write into the post's raw record which routes its comments came by."""
+    routes = sorted({orjson.loads(item.raw).get("route") for item in batch.items
+                     if item.kind == "comment" and item.raw} - {None})
+    for item in batch.items:
+        if item.id == post and item.raw:
+            item.raw = orjson.dumps({**orjson.loads(item.raw), "comment_routes": routes}).decode()
     return batch
 
 

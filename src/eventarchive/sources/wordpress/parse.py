@@ -9,7 +9,12 @@
 3. the post's comment feed (Atom first: it has threading and commenters' websites; then RSS),
    joined with the page's comment list, since a feed holds only the newest ``posts_per_rss``
    comments (10 by default) and RSS has no threading;
-4. the page's own comment list, with its other comment pages (``comment-page-N``).
+4. the comments shown on the page, in whatever markup (``wordpress.page_comments``), with its
+   other comment pages (``comment-page-N``).
+
+Every comment's ``raw`` says which route found it in ``"route"``: ``rest-api``,
+``wordpress.com-api``, ``comment-feed`` or ``page:…`` (the markup family); the post's ``raw``
+lists them in ``"comment_routes"``.
 
 Ids: a post is ``wordpress:{host}/post/{id}`` (``wordpress:`` + its canonical URL when the page
 shows no id), a comment ``wordpress:{host}/comment/{id}``, where ``host`` comes from the post's
@@ -43,17 +48,14 @@ from ...text import html_to_text
 from ...times import utc_iso
 
 NAME = PLATFORM = "wordpress"
+REST, WPCOM, FEED = "rest-api", "wordpress.com-api", "comment-feed"
 WPCOM_BASE = "https://public-api.wordpress.com"
 PER_PAGE = 100  # the most either API returns in one page
 MAX_PAGES = 50
-_COMMENT_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
 _ANCHOR = re.compile(r"#comment-(\d+)$")
 _POST_ROUTE = re.compile(r"/wp/v2/posts/(\d+)")
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$|[?&]cpage=\d+")
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml")
-_TEXT_DATES = ("%B %d %Y %I:%M %p", "%B %d %Y %H:%M", "%d %B %Y %I:%M %p", "%d %B %Y %H:%M",
-               "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%B %d %Y")
-_META = (".comment-meta", ".comment-metadata", ".commentmetadata")
 
 
 # -- ids and small pieces ---------------------------------------------------------------------
@@ -163,7 +165,7 @@ def _rest_comment(c: Mapping, post_item: str, host: str, batch: Batch) -> None:
     _comment(batch, host, c["id"], comment_item_id(host, parent) if parent else post_item,
              c.get("link"), _author(host, c.get("author_name"), c.get("author_url"),
                                     _largest(c.get("author_avatar_urls"))),
-             utc_iso(c.get("date_gmt")), _rendered(c.get("content")), c)
+             utc_iso(c.get("date_gmt")), _rendered(c.get("content")), {**c, "route": REST})
 
 
 # -- 2. the WordPress.com public API ------------------------------------------------------------
@@ -193,7 +195,7 @@ def _wpcom_comment(c: Mapping, post_item: str, host: str, batch: Batch) -> None:
     _comment(batch, host, c["ID"], comment_item_id(host, parent) if parent else post_item,
              c.get("URL"), _author(host, person.get("name"), person.get("URL"),
                                    person.get("avatar_URL")),
-             utc_iso(c.get("date")), c.get("content"), c)
+             utc_iso(c.get("date")), c.get("content"), {**c, "route": WPCOM})
 
 
 # -- 3. the comment feed ------------------------------------------------------------------------
@@ -224,9 +226,9 @@ def _feed_comment(entry, post_item: str, host: str, batch: Batch) -> None:
              entry.get("link"), _author(host, entry.get("author"),
                                         (entry.get("author_detail") or {}).get("href")),
              datetime.fromtimestamp(timegm(when), UTC).isoformat() if when else None, content,
-             {"source": "comment feed", "id": entry.get("id"), "link": entry.get("link"),
-              "author": entry.get("author"), "published": entry.get("published"),
-              "in_reply_to": reply.get("ref")})
+             {"source": "comment feed", "route": FEED, "id": entry.get("id"),
+              "link": entry.get("link"), "author": entry.get("author"),
+              "published": entry.get("published"), "in_reply_to": reply.get("ref")})
 
 
 # -- 4. the page itself -------------------------------------------------------------------------
@@ -320,105 +322,6 @@ def parse_post_page(html: str, url: str, batch: Batch) -> str:
                     published, title, body.decode_contents() if body else None,
                     {"source": "page", "url": canonical, "post_id": found["post_id"],
                      "title": title, "published": published})
-
-
-def parse_comment_list(html: str, post_item_id: str, host: str, batch: Batch) -> None:
-    """The comments shown on a post page: ``ol.commentlist`` (Twenty Ten, Twenty Eleven) or
-    ``ol.comment-list`` (HTML5), replies nested in ``.children`` lists."""
-    soup = BeautifulSoup(html, "html.parser")
-    page = _link(soup, "canonical", "") or None
-    stamp = soup.select_one("time.entry-date[datetime]")
-    offset = _offset(stamp["datetime"] if stamp else _meta(soup, "article:published_time"))
-    seen: set[str] = set()
-    for top in soup.select("ol.commentlist, ol.comment-list, ul.commentlist, ul.comment-list"):
-        for li in top.find_all("li"):
-            cid = _li_id(li)
-            classes = li.get("class") or []
-            if not cid or cid in seen or "pingback" in classes or "trackback" in classes:
-                continue
-            seen.add(cid)
-            batch.attempt(f"{PLATFORM}:{host}", _list_comment, li, cid, post_item_id, host,
-                          page, offset, batch)
-
-
-def _li_id(li) -> str | None:
-    """The comment id of a comment's ``li`` (``comment-N`` / ``li-comment-N`` on the li, or
-    ``comment-N`` / ``div-comment-N`` on the element it wraps)."""
-    found = _COMMENT_ID.match(li.get("id") or "")
-    if found:
-        return found.group(1)
-    inner = li.find(id=_COMMENT_ID)
-    if inner is not None and inner.find_parent("li") is li:
-        return _COMMENT_ID.match(inner["id"]).group(1)
-    return None
-
-
-def _owner(tag):
-    """The comment ``li`` a tag belongs to (its nearest ancestor that is one)."""
-    return next((p for p in tag.parents if p.name == "li" and _li_id(p)), None)
-
-
-def _own(li, selector: str):
-    """The first match of ``selector`` in this comment, not in its replies."""
-    return next((tag for tag in li.select(selector) if _owner(tag) is li), None)
-
-
-def _list_comment(li, cid, post_item, host, page, offset, batch) -> None:
-    parent_li = _owner(li)
-    parent = _li_id(parent_li) if parent_li else None
-    fn = _own(li, ".comment-author .fn, .fn, cite")
-    name = fn.get_text(" ", strip=True) if fn else None
-    site = fn.find("a", href=True) if fn else None
-    avatar = _own(li, "img.avatar")
-    stamp = _own(li, ", ".join(f"{m} time[datetime]" for m in _META) + ", time[datetime]")
-    meta_link = _own(li, ", ".join(f"{m} a[href]" for m in _META))
-    written = stamp["datetime"] if stamp else (
-        meta_link.get_text(" ", strip=True) if meta_link else None)
-    anchor = meta_link if meta_link and _anchor(meta_link["href"]) == cid else \
-        _own(li, f'a[href$="#comment-{cid}"]')
-    content = _own(li, ".comment-content") or _own(li, ".comment-body")
-    if content:
-        for extra in content.select(".reply, .comment-meta, .comment-author, "
-                                    ".comment-metadata, .comment-awaiting-moderation"):
-            extra.decompose()
-    url = urljoin(page or "", anchor["href"]) if anchor else (
-        f"{page.split('#')[0]}#comment-{cid}" if page else None)
-    _comment(batch, host, cid, comment_item_id(host, parent) if parent else post_item, url,
-             _author(host, name, site["href"] if site else None,
-                     _avatar_src(avatar) if avatar else None),
-             utc_iso(written) if stamp else _text_date(written, offset),
-             content.decode_contents() if content else None,
-             {"source": "comment list", "page": page, "comment_id": cid, "parent": parent,
-              "written": written})
-
-
-def _avatar_src(img) -> str | None:
-    src = img.get("src") or ""
-    return _web(img.get("data-src") or img.get("data-lazy-src")) if src.startswith("data:") \
-        else _web(src)
-
-
-def _offset(stamp):
-    """The UTC offset the page writes its own times in (from the post's timestamp)."""
-    try:
-        return datetime.fromisoformat((stamp or "").strip().replace("Z", "+00:00")).tzinfo
-    except ValueError:
-        return None
-
-
-def _text_date(text: str | None, offset) -> str | None:
-    """"October 21, 2011 at 6:12 pm", in the page's own offset (UTC when it shows none)."""
-    if not text:
-        return None
-    text = " ".join(re.sub(r"\b(at|@)\b|,", " ", text).split())
-    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
-    for pattern in _TEXT_DATES:
-        try:
-            when = datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-        return when.replace(tzinfo=offset or UTC).astimezone(UTC).isoformat()
-    return None
 
 
 # -- fetching -----------------------------------------------------------------------------------
