@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
 from test_fetch_end_to_end import ENV, EXE, Replay
 
 WORKING = ("mastodon", "bluesky", "flickr")
