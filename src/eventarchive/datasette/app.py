@@ -5,6 +5,7 @@ demo and the tests, so what is tested is what users run.
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 from datasette.app import Datasette
@@ -39,6 +40,8 @@ def make_datasette(database: Path, media_dir: Path | None = None,
         metadata=meta,
         settings=settings,
         static_mounts=static,
+        # Signs login cookies; set it to keep people logged in across restarts.
+        secret=os.environ.get("DATASETTE_SECRET") or None,
     )
 
 
