@@ -28,8 +28,15 @@ def test_export_jsonl_and_csv_in_timeline_order(archive_path, tmp_path):
     result = run("--db", archive_path, "export", "--event", EVENT.slug, "--format", "csv",
                  "-o", out)
     assert result.exit_code == 0 and "Wrote 10 items" in result.stderr
-    table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # so that Excel reads UTF-8
+    table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline="")))
     assert [r["id"] for r in table] == [r["id"] for r in rows]
+    photo = next(r for r in table if r["photo_paths"])
+    assert photo["photo_paths"] == "twitter/127369833300946952-AcUdF3yCIAAeo9Z.jpg"
+    assert photo["photo_urls"] == "https://pbs.twimg.com/media/AcUdF3yCIAAeo9Z.jpg"
+    assert next(r for r in rows if r["id"] == photo["id"])["photo_urls"] == [photo["photo_urls"]]
+    piped = run("--db", archive_path, "export", "--event", EVENT.slug, "--format", "csv")
+    assert piped.stdout.startswith("id,")  # no byte order mark for other programs
     assert run("--db", archive_path, "export", "--event", "nope").exit_code == 2
 
 

@@ -314,8 +314,14 @@ def status(as_json):
               show_default=True, help="JSON lines (one item a line) or CSV.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of the terminal.")
-def export(event_slug, fmt, output):
+@click.option("--bom/--no-bom", default=None,
+              help="Start a CSV with a byte order mark, so Excel reads it as UTF-8 [default: "
+                   "with -o, yes; on the terminal, no].")
+def export(event_slug, fmt, output, bom):
     """Write an event's items in timeline order, as JSON lines or CSV.
+
+    A CSV file opens in Excel as it is (UTF-8 with a byte order mark); each item's photos are
+    listed in photo_paths (under the media folder) and photo_urls, one a line in the cell.
 
     \b
     Example:
@@ -329,11 +335,11 @@ def export(event_slug, fmt, output):
     if not store.conn.execute("SELECT 1 FROM events WHERE slug = ?", (event_slug,)).fetchone():
         raise ConfigError(f"--event {event_slug}: no such event in {store.path}")
     if output is None:
-        exporting.write(store, event_slug, sys.stdout, fmt)
+        exporting.write(store, event_slug, sys.stdout, fmt, bom=bool(bom))
         return
     partial = output.with_name(output.name + ".part")
     with open(partial, "w", encoding="utf-8", newline="") as out:
-        count = exporting.write(store, event_slug, out, fmt)
+        count = exporting.write(store, event_slug, out, fmt, bom=bom is not False)
     partial.replace(output)
     click.echo(f"Wrote {count} items to {output}.", err=True)
 
@@ -389,16 +395,44 @@ def forget(items, authors, event_slug, yes):
               help="Address to listen on; 0.0.0.0 to share on your network.")
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
 @click.option("--allow-sql", is_flag=True, help="Let visitors run their own SQL queries.")
-def serve(host, port, allow_sql):
+@click.option("--private", is_flag=True,
+              help="Only people who log in see anything: user `archive`, the password whose "
+                   "hash is in EVENTARCHIVE_PASSWORD_HASH (make one with `eventarchive "
+                   "password`).")
+def serve(host, port, allow_sql, private):
     """Serve the archive in Datasette: search, browse, timeline, shareable links.
+
+    With --host 0.0.0.0 it prints the addresses colleagues on your network can open, and warns
+    when the archive is not --private. See docs/privacy.md.
 
     \b
     Example:
         eventarchive serve --port 8001
+        EVENTARCHIVE_PASSWORD_HASH='pbkdf2_sha256$…' eventarchive serve --host 0.0.0.0 --private
     """
+    from .datasette import sharing
     from .datasette.app import serve as run_server
 
     cfg = _state().config
+    if private:
+        from .datasette.private import check_hash
+
+        check_hash()
     Store.open(cfg.database).close()  # create and migrate before serving
-    click.echo(f"Serving {cfg.database} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run_server(cfg.database, cfg.media_dir, host=host, port=port, allow_sql=allow_sql)
+    urls = sharing.addresses(host, port)
+    click.echo(f"Serving {cfg.database} at {', '.join(urls)} (Ctrl-C to stop)", err=True)
+    if private:
+        click.echo("Private: visitors log in as user `archive` with the archive's password.",
+                   err=True)
+    elif sharing.beyond_this_machine(host):
+        click.echo("Warning: this archive is not private: anyone who can reach these addresses "
+                   "can read all of it. Serve it with --private (docs/privacy.md), or on "
+                   "--host 127.0.0.1.", err=True)
+    run_server(cfg.database, cfg.media_dir, host=host, port=port, allow_sql=allow_sql,
+               private=private)
+
+from .commands.curate import curate  # noqa: E402
+from .commands.password import password  # noqa: E402
+
+cli.add_command(curate)
+cli.add_command(password)

@@ -11,3 +11,7 @@ class ConfigError(EventArchiveError):
 
 class ImportFormatError(EventArchiveError):
     """A file to import is not in a layout we recognise. Exit code 2."""
+
+
+class CurationError(ConfigError):
+    """A curation names an item its event does not have, or a move that cannot be. Exit 2."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from .curation import Curation
 from .records import Author, Batch, Item, Link, Media, Mention, Repost, Rows, Tag, fields
 
 migrations = Migrations("eventarchive")
@@ -177,6 +178,32 @@ def m008_runs(db: sqlite_utils.Database) -> None:
     """Which process a run belongs to, so a run whose process was killed shows as interrupted
     instead of 'running' for ever."""
     db.execute("ALTER TABLE fetch_runs ADD COLUMN pid INTEGER")
+
+
+@migrations()
+def m005_curation(db: sqlite_utils.Database) -> None:
+    """A curator's story: pinned, hidden and moved items, and their words between them. Kept
+    apart from the items, so re-imports and re-fetches never touch it."""
+    db.executescript(
+        """
+        CREATE TABLE curation (
+            event TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            after_item_id TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (event, item_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY,
+            event TEXT NOT NULL,
+            after_item_id TEXT,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """
+    )
 
 
 def _create_indexes(conn: sqlite3.Connection) -> None:
@@ -375,6 +402,11 @@ class Store:
             authors = list(authors) + [a for (a,) in conn.execute(
                 "SELECT DISTINCT author_id FROM items WHERE id IN (SELECT id FROM forget_ids) "
                 "AND author_id IS NOT NULL")]
+            conn.execute("DELETE FROM curation WHERE item_id IN (SELECT id FROM forget_ids)")
+            conn.execute("UPDATE curation SET after_item_id = NULL "
+                         "WHERE after_item_id IN (SELECT id FROM forget_ids)")
+            conn.execute("DELETE FROM curation WHERE pinned = 0 AND hidden = 0 "
+                         "AND after_item_id IS NULL")
             for table, column in (("event_items", "item_id"), ("media", "item_id"),
                                   ("links", "item_id"), ("hashtags", "item_id"),
                                   ("mentions", "item_id"), ("reposts", "item_id")):
@@ -410,11 +442,18 @@ class Store:
         """Delete an event, its memberships and its fetch state. Its items are the caller's to
         forget first (``forget_items(items_of(event=slug))``), photos and all."""
         with self.conn:
-            self.conn.execute("DELETE FROM event_items WHERE event = ?", (slug,))
+            for table in ("event_items", "curation", "annotations"):
+                self.conn.execute(f"DELETE FROM {table} WHERE event = ?", (slug,))
             prefix = f"{slug}:"  # fetch state is kept per event and query
             self.conn.execute("DELETE FROM source_state WHERE substr(key, 1, ?) = ?",
                               (len(prefix), prefix))
             self.conn.execute("DELETE FROM events WHERE slug = ?", (slug,))
+
+    # -- curation ----------------------------------------------------------------------------
+
+    def curation(self, event: str) -> Curation:
+        """The curator's pins, hides, moves and annotations of one event's story."""
+        return Curation(self.conn, event)
 
     # -- runs ---------------------------------------------------------------------------------
 

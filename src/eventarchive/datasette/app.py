@@ -5,6 +5,7 @@ demo and the tests, so what is tested is what users run.
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 from datasette.app import Datasette
@@ -22,22 +23,32 @@ SETTINGS = {
 
 
 def make_datasette(database: Path, media_dir: Path | None = None,
-                   allow_sql: bool = False) -> Datasette:
+                   allow_sql: bool = False, private: bool = False) -> Datasette:
+    """``private``: only who logs in with the password whose hash is in
+    EVENTARCHIVE_PASSWORD_HASH sees anything (see private.py); ConfigError without one."""
     database = Path(database)
+    meta = metadata.build(database.stem)
+    if private:
+        from . import private as privacy
+
+        privacy.check_hash()
+        meta = privacy.lock(meta)
     static = [("media", str(media_dir))] if media_dir and Path(media_dir).is_dir() else []
     settings = dict(SETTINGS, default_allow_sql=allow_sql)
     return Datasette(
         [str(database)],
-        metadata=metadata.build(database.stem),
+        metadata=meta,
         settings=settings,
         static_mounts=static,
+        # Signs login cookies; set it to keep people logged in across restarts.
+        secret=os.environ.get("DATASETTE_SECRET") or None,
     )
 
 
 def serve(database: Path, media_dir: Path | None, host: str, port: int,
-          allow_sql: bool = False) -> None:
+          allow_sql: bool = False, private: bool = False) -> None:
     import uvicorn
 
-    ds = make_datasette(database, media_dir, allow_sql)
+    ds = make_datasette(database, media_dir, allow_sql, private)
     asyncio.run(ds.invoke_startup())
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

@@ -18,3 +18,12 @@ def render_cell(value, column, table, database, datasette):
         src = f"/media/{escape(value)}"
         return Markup(f'<a href="{src}"><img src="{src}" alt="" style="max-height:6em"></a>')
     return None
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """A private archive (`serve --private`) shows strangers the login page and nothing else,
+    static mounts such as /media/ and plugin routes included."""
+    from .private import guard
+
+    return guard(datasette)
