@@ -16,6 +16,7 @@ from eventarchive.records import Author, Batch, Item, Link, Media, Mention, Repo
 from eventarchive.run import fetch
 from eventarchive.sources import mastodon
 from eventarchive.store import Store
+from eventarchive.text import html_to_text
 from eventarchive.times import utc_iso
 
 TOOT = "https://toot.example.org"
@@ -82,7 +83,7 @@ def test_html_is_sanitised_and_text_is_plain():
     assert "script" not in item.html and "onclick" not in item.html
     assert '<a href="https://x.example.org/a"' in item.html
     assert batch.links == [Link(item.id, "https://x.example.org/a")]
-    assert mastodon.html_text("") == ""
+    assert html_to_text("") == ""
 
 
 def test_a_reply_on_the_same_page_points_at_its_parent_and_spoiler_is_the_title(fixtures):

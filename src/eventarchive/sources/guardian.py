@@ -70,11 +70,6 @@ def content_id(url: str) -> str:
 # -- parsing --------------------------------------------------------------------------------------
 
 
-def html_text(html: str | None) -> str:
-    """Article HTML as plain text."""
-    return html_to_text(html)
-
-
 def body_links(html: str | None, page_url: str | None = None) -> list[str]:
     """Web links in the body, in order and once each; relative ones made absolute."""
     if not html:
@@ -100,7 +95,7 @@ def contributor(tag: Mapping) -> Author:
 def byline_author(byline: str) -> Author | None:
     """A byline without a contributor tag (guest writers on the 2011 network blogs had none):
     ``guardian:byline:`` + a slug of the name, so the same byline is one author."""
-    name = html_text(byline)
+    name = html_to_text(byline)
     slug = re.sub(r"[^\w]+", "-", name.lower()).strip("-")
     if not slug:
         return None
@@ -130,13 +125,13 @@ def parse_content(data: Mapping, batch: Batch) -> str:
         authors = [found] if found else []
     batch.authors.extend(authors)
 
-    title = html_text(fields.get("headline")) or content.get("webTitle") or None
+    title = html_to_text(fields.get("headline")) or content.get("webTitle") or None
     batch.items.append(Item(
         id=item_id, kind="article", platform=PLATFORM, native_id=native_id, url=url,
         author_id=authors[0].id if authors else None,
         published_at=utc_iso(content.get("webPublicationDate"))
         or utc_iso(fields.get("firstPublicationDate")),
-        title=title, text=html_text(body) or html_text(fields.get("trailText")) or None,
+        title=title, text=html_to_text(body) or html_to_text(fields.get("trailText")) or None,
         html=nh3.clean(body) if body else None,
         raw=orjson.dumps(content).decode(),
     ))

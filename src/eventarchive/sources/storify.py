@@ -28,9 +28,9 @@ import orjson
 from bs4 import BeautifulSoup
 
 from ..records import Author, Batch, Item, Link, Media, Mention, Problem, Tag, media_type
+from ..text import html_to_text
 from ..times import utc_iso
 from . import Source, twitter
-from .mastodon import html_text
 
 PLATFORM = "storify"
 PER_PAGE = 20  # the API's default page of elements
@@ -376,7 +376,7 @@ def _emit(story: _Story, elements: list[_Element], batch: Batch) -> StoryResult:
     batch.items.append(Item(
         id=story_item, kind="story", platform=PLATFORM, native_id=story.sid, url=story.url,
         author_id=curator.id if curator else None, published_at=story.published_at,
-        title=story.title or None, text=html_text(description) or None,
+        title=story.title or None, text=html_to_text(description) or None,
         html=nh3.clean(description) if description and "<" in description else None,
         raw=orjson.dumps(story.raw | {"form": story.form}, default=str).decode()))
     result = StoryResult(story.sid, story.url, story.form, have=len(elements),
@@ -405,7 +405,7 @@ def _emit_element(el: _Element, item_id: str, native: str, story_item: str,
                 ("http://t.co/", "https://t.co/")) or a.find(class_="js-display-url")):
             a.string, a["href"] = a["title"], a["title"]
     body = str(soup)
-    text = html_text(body) or None
+    text = html_to_text(body) or None
     found = _TWEET.match(el.permalink or "") if el.kind != "text" else None
     author_id = curator.id if el.kind == "text" and curator else None
     if found:
