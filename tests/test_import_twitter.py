@@ -149,7 +149,8 @@ def test_twarc_bad_characters_cost_a_character_not_the_line(store, fixtures, tmp
     assert clean.new_items == 0  # the broken file already held every tweet
     assert rows(store, "select count(*) from items where text like ?",
                 "Told you it would be busy! \ufffd%") == [(1,)]
-    assert rows(store, "select count(*) from items where text like ?", "Huge thanks caf\ufffd%") == [(1,)]
+    assert rows(store, "select count(*) from items where text like ?",
+                "Huge thanks caf\ufffd%") == [(1,)]
 
 
 def test_tags_csv_rows_become_tweets(store, fixtures):

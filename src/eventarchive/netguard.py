@@ -86,9 +86,8 @@ def refuse_private(host: str, resolve=socket.getaddrinfo, *, proxied: bool = Fal
     """
     name = host.strip("[]").rstrip(".").lower()
     if name == "localhost" or name.endswith(LOCAL_SUFFIXES):
-        raise PrivateAddress(f"{host}: names a private or local address (reserved for this machine or "
-                             "the local network); refused. "
-                             + PRIVATE_HINT)
+        raise PrivateAddress(f"{host}: names a private or local address (reserved for this "
+                             "machine or the local network); refused. " + PRIVATE_HINT)
     try:
         addresses = [ipaddress.ip_address(name.split("%")[0])]
     except ValueError:
