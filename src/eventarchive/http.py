@@ -92,10 +92,10 @@ class Http:
         self._budget: deadline.Budget | None = None
         # A request hook runs before every hop, redirects included, and leaves the transport
         # (and so the environment's proxy settings) alone.
+        self.params = dict(params or {})
         self.client = httpx.Client(
             auth=auth,
-            params=params,
-            event_hooks={"request": [self._check_hop]},
+            event_hooks={"request": [self._check_hop], "response": [self._check_redirect]},
             timeout=self.settings.timeout,
             follow_redirects=True,
             max_redirects=self.settings.max_redirects,
@@ -119,6 +119,21 @@ class Http:
         """What went wrong without failing a request since the last call, for the run's report."""
         problems, self.problems = self.problems, []
         return problems
+
+    def _check_redirect(self, response: httpx.Response) -> None:
+        """A Location that is not an address (httpx would fail building the next request) or
+        points at another scheme: refused, naming where it pointed."""
+        if not response.has_redirect_location:
+            return
+        host, location = response.request.url.host, response.headers["location"]
+        try:
+            scheme = httpx.URL(location).scheme
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise InvalidLink(f"{host}: redirected to an invalid address {location!r} "
+                              f"({_reason(exc)})") from None
+        if scheme and scheme not in ("http", "https"):
+            raise InvalidLink(f"{host}: redirected to a {scheme}: link ({location}), not a web "
+                              "page; skipped")
 
     def _check_hop(self, request: httpx.Request) -> None:
         check_url(str(request.url))
@@ -151,6 +166,11 @@ class Http:
             raise self._redacted(exc) from None
         retries = self.settings.retries if retries is None else retries
         host = _host(url)
+        # Default and per-call parameters join the address's own query: httpx's params=
+        # replaces that query, so it is handed over whole (or not at all, to leave it alone).
+        extra = kwargs.pop("params", None)
+        if self.params or extra:
+            kwargs["params"] = httpx.URL(url).params.merge(self.params).merge(extra)
         attempt = 0
         while True:
             attempt += 1
@@ -262,8 +282,6 @@ class Http:
             error = self._error(f"{host}: no such host (the domain does not resolve)")
             error.gone = True
             return error
-        if isinstance(exc, httpx.RemoteProtocolError) and "location header" in str(exc):
-            return self._error(f"{host}: redirected to an invalid address ({_reason(exc)})")
         tls = _caused_by(exc, ssl.SSLError)
         if tls is not None and isinstance(tls, ssl.SSLCertVerificationError):
             # A certificate that does not verify will not verify in a few seconds either.
