@@ -13,6 +13,7 @@ import orjson
 
 REPLACEMENT = "\ufffd"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # only then can a lone one be left
 
 
 def loads_lenient(data: bytes | str) -> tuple[object, int]:
@@ -36,6 +37,8 @@ def loads_lenient(data: bytes | str) -> tuple[object, int]:
         value = json.loads(text.removeprefix("\ufeff"), parse_constant=_not_json)
     except (ValueError, RecursionError):
         raise first from None  # not JSON at all: orjson's message is the better one
+    if not _SURROGATE_ESCAPE.search(text):
+        return value, replaced
     value, lone = _clean(value)
     return value, replaced + lone
 
