@@ -3,6 +3,7 @@
 import gzip
 import re
 import socket
+import ssl
 import threading
 from contextlib import contextmanager
 
@@ -277,6 +278,20 @@ def test_api_calls_keep_their_retries_when_refused():
     with pytest.raises(FetchError) as info:
         http.get_json("https://api.example/x")
     assert info.value.refused and len(slept) == 5
+
+
+def test_a_certificate_that_does_not_verify_is_refused_at_once():
+    def handler(request):
+        try:
+            raise ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed")
+        except ssl.SSLError as exc:
+            raise httpx.ConnectError(str(exc), request=request) from exc
+
+    http, slept = client(handler)
+    with pytest.raises(FetchError, match=r"^self\.example: TLS failure, the certificate does "
+                                         "not verify") as info:
+        http.request("GET", "https://self.example/")
+    assert info.value.refused and slept == []
 
 
 # -- a total deadline ----------------------------------------------------------------------------

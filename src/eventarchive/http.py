@@ -286,7 +286,7 @@ class Http:
         if tls is not None and isinstance(tls, ssl.SSLCertVerificationError):
             # A certificate that does not verify will not verify in a few seconds either.
             error = self._error(f"{host}: TLS failure, the certificate does not verify "
-                                f"({tls.verify_message or tls.reason}); not fetched")
+                                f"({_tls_reason(tls)}); not fetched")
             error.refused = True
             return error
         if attempt <= retries:
@@ -294,7 +294,7 @@ class Http:
         refused = _caused_by(exc, ConnectionRefusedError) is not None or (
             "Connection refused" in str(exc))
         if tls is not None:
-            what = f"TLS failure ({tls.reason or _reason(exc)})"
+            what = f"TLS failure ({_tls_reason(tls)})"
         elif refused:
             what = "connection refused"
         else:
@@ -371,6 +371,11 @@ def _caused_by(exc: BaseException, kind: type[BaseException]) -> BaseException |
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
     return None
+
+
+def _tls_reason(exc: BaseException) -> str:
+    return (getattr(exc, "verify_message", None) or getattr(exc, "reason", None)
+            or _reason(exc))
 
 
 def _reason(exc: BaseException) -> str:
