@@ -60,6 +60,19 @@ class Faulty(BaseHTTPRequestHandler):
         if fault == "broken-encoding":
             return self._send(200, b"this is not gzip at all", "application/json",
                               {"Content-Encoding": "gzip"})
+        if fault == "dripping":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            for _ in range(40):  # one byte every 0.25 s: each read is quick, the whole is not
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return None
+                time.sleep(0.25)
+            return None
         if fault == "hung":
             time.sleep(5)
             return None
@@ -135,6 +148,7 @@ base_url = "{base}/flickr"
 
 [fetch]
 timeout = 1
+deadline = 1.5
 retries = 1
 backoff = 0.01
 allow_private_addresses = true
@@ -175,6 +189,7 @@ FAULTS = {
     "repeated-cursor": ("repeated its paging next_token", "partial"),
     "broken-encoding": ("", "failed"),
     "hung": ("", "failed"),
+    "dripping": ("sent too slowly", "failed"),
     "lone-surrogate": ("", None),
 }
 

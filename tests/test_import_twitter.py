@@ -134,6 +134,25 @@ def test_twarc_line_of_another_shape_is_reported(store, tmp_path):
     assert "not a tweet" in result.problems[0].reason
 
 
+def test_twarc_bad_characters_cost_a_character_not_the_line(store, fixtures, tmp_path):
+    # twarc writes what the API sent: a lone surrogate escape (half an emoji) in one tweet, an
+    # invalid UTF-8 byte in another. Every tweet of both pages is kept, each line reported.
+    first, second = (fixtures / "twarc2.jsonl").read_bytes().splitlines()
+    first = first.replace(b"Told you it would be busy!", b"Told you it would be busy! \\ud83d", 1)
+    second = second.replace(b"Huge thanks", b"Huge thanks caf\xe9", 1)
+    path = tmp_path / "broken.jsonl"
+    path.write_bytes(first + b"\n" + second + b"\n")
+    result = import_file(store, "twarc", path, EVENT, None)
+    assert [p.where for p in result.problems] == [f"{path}:1", f"{path}:2"]
+    assert all("1 bad character replaced" in p.reason for p in result.problems)
+    clean = import_file(store, "twarc", fixtures / "twarc2.jsonl", EVENT, None)
+    assert clean.new_items == 0  # the broken file already held every tweet
+    assert rows(store, "select count(*) from items where text like ?",
+                "Told you it would be busy! \ufffd%") == [(1,)]
+    assert rows(store, "select count(*) from items where text like ?",
+                "Huge thanks caf\ufffd%") == [(1,)]
+
+
 def test_tags_csv_rows_become_tweets(store, fixtures):
     result = import_file(store, "tags-csv", fixtures / "tags.csv", EVENT, None)
     assert result.problems == [] and result.new_items == 4

@@ -17,9 +17,19 @@ DEFAULT_PATH = Path("config/eventarchive.toml")
 DEFAULT_DATABASE = "data/archive.db"
 DEFAULT_MEDIA_DIR = "data/media"
 ACCOUNT_PLATFORMS = ("twitter", "mastodon", "bluesky", "flickr")
-FETCH_KEYS = {"user_agent": str, "timeout": (int, float), "retries": int, "backoff": (int, float),
-              "max_wait": (int, float), "max_bytes": int, "max_redirects": int,
-              "allow_private_addresses": bool}
+FETCH_KEYS = {"user_agent": str, "timeout": (int, float), "deadline": (int, float), "retries": int,
+              "backoff": (int, float), "max_wait": (int, float), "max_bytes": int,
+              "max_redirects": int, "allow_private_addresses": bool}
+# [fetch] numbers: the form expected, and the test (False for NaN, as every comparison is).
+FETCH_RANGES = {
+    "timeout": ("seconds above 0, at most 3600", lambda v: 0 < v <= 3600),
+    "deadline": ("seconds above 0, at most 3600", lambda v: 0 < v <= 3600),
+    "retries": ("a whole number from 0 to 20", lambda v: 0 <= v <= 20),
+    "max_redirects": ("a whole number from 0 to 50", lambda v: 0 <= v <= 50),
+    "max_bytes": ("a number of bytes above 0", lambda v: v > 0),
+    "backoff": ("seconds from 0 to 3600", lambda v: 0 <= v <= 3600),
+    "max_wait": ("seconds from 0 to 86400 (a day)", lambda v: 0 <= v <= 86400),
+}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TIME_FORM = "an ISO 8601 time with a UTC offset, e.g. 2011-10-21T09:00:00+01:00"
 
@@ -126,6 +136,9 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
         if name in fetch and not _is(fetch[name], kind):
             form = {str: "a string in quotes", bool: "true or false"}.get(kind, "a number")
             raise ConfigError(f"{where}: fetch.{name}: expected {form}")
+        if name in fetch and name in FETCH_RANGES and not FETCH_RANGES[name][1](fetch[name]):
+            raise ConfigError(f"{where}: fetch.{name}: expected {FETCH_RANGES[name][0]}, "
+                              f"got {fetch[name]!r}")
     return Config(path, Path(db), Path(media), events, sources, fetch)
 
 

@@ -307,6 +307,10 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
                 key = f"{event.slug}:{query.key}"
                 try:
                     for page in source.fetch(http, query, store.state(name, key)):
+                        # What the client tolerated (bad characters replaced) is reported too.
+                        page.batch.problems.extend(
+                            Problem(f"{name}:{query.key}", f"{_host(p.where)}: {p.reason}")
+                            for p in http.take_problems())
                         store.save(page.batch, event.slug, state=(name, key, page.state))
                         run.pages += 1
                         run.problems += [f"{p.where}: {p.reason}" for p in page.batch.problems]
@@ -354,6 +358,12 @@ def _line(name: str, message: str, query: str | None = None) -> str:
     """``name: [query: ]message``, without saying the source's name twice."""
     message = message.removeprefix(f"{name}: ")
     return f"{name}: {query}: {message}" if query else f"{name}: {message}"
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or url
 
 
 def _auth_hint(message: str, secrets) -> str:

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import orjson
-
 from ..errors import ImportFormatError
+from ..jsontext import loads_lenient
 from ..records import Batch, Problem
 from ..sources import twitter
 
@@ -49,11 +48,15 @@ def _batches(path: Path) -> Iterator[Batch]:
             if not line.strip():
                 continue
             try:
-                value = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
+                value, replaced = loads_lenient(line)
+            except ValueError as exc:
                 reason = "truncated line" if not line.endswith(b"\n") else "not valid JSON"
                 batch.problems.append(Problem(f"{path}:{number}", f"{reason} ({exc})"))
                 continue
+            if replaced:  # a broken emoji costs one character, not a page of tweets
+                batch.problems.append(Problem(f"{path}:{number}", (
+                    f"{replaced} bad character{'s' if replaced > 1 else ''} replaced (invalid "
+                    "UTF-8 or a lone surrogate); the line's tweets are kept")))
             batch.attempt(f"{path}:{number}", parse_line, value, batch)
             if len(batch.items) >= BATCH:
                 batch.position = done
