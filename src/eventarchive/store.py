@@ -171,6 +171,31 @@ def m003_media_license(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE media ADD COLUMN license TEXT")
 
 
+@migrations()
+def m004_fts_and_notes(db: sqlite_utils.Database) -> None:
+    """Store alone keeps items_fts in step (no triggers racing its per-batch insert), and an
+    index that the old triggers broke (an item saved twice in one batch) is rebuilt."""
+    db.execute("DROP TRIGGER IF EXISTS items_au")
+    db.execute("DROP TRIGGER IF EXISTS items_ad")
+    db.execute("DROP TRIGGER IF EXISTS items_ai")
+    if not fts_in_step(db.conn):
+        db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
+
+
+def fts_in_step(conn: sqlite3.Connection) -> bool:
+    """FTS5's own integrity check of items_fts against `items`, plus one entry per row."""
+    opened = not conn.in_transaction  # the check is an INSERT: sqlite3 would BEGIN for it
+    try:
+        conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        if opened and conn.in_transaction:
+            conn.rollback()
+    indexed = conn.execute("SELECT count(*) FROM items_fts_docsize").fetchone()[0]
+    return indexed == conn.execute("SELECT count(*) FROM items").fetchone()[0]
+
+
 def _create_indexes(conn: sqlite3.Connection) -> None:
     for name, target in INDEXES.items():
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
@@ -205,10 +230,48 @@ ITEM_SQL = (
     + " OR ".join(f"(items.{c} IS NULL AND excluded.{c} IS NOT NULL)" for c in _ITEM_FILL)
     + " OR length(excluded.raw) > coalesce(length(items.raw), -1)"
 )
+# In replace mode (records their source owns and may edit, such as notes) the newer title,
+# text, html, raw and time replace the stored ones, even with nothing; other columns still
+# only take a newer value that is there. A repeat of the same record writes nothing.
+_REPLACED = ("title", "text", "html", "raw", "published_at")
+_REPLACE_NEWER = [c for c in _ITEM_FILL if c not in _REPLACED]
+ITEM_REPLACE_SQL = (
+    f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _REPLACED)
+    + ", " + ", ".join(f"{c} = coalesce(excluded.{c}, items.{c})" for c in _REPLACE_NEWER)
+    + ", fetched_at = excluded.fetched_at WHERE "
+    + " OR ".join(f"items.{c} IS NOT excluded.{c}" for c in _REPLACED)
+    + " OR " + " OR ".join(f"(excluded.{c} IS NOT NULL AND items.{c} IS NOT excluded.{c})"
+                           for c in _REPLACE_NEWER)
+)
+
+# The full-text index (items_fts, external content) follows `items` through Store alone, in
+# the transaction that changes them: no triggers (docs/decisions.md). Before a batch is
+# written, the indexed title and text of the rows it will touch are read; after it, those
+# that changed are deleted from the index with exactly the values indexed and indexed again,
+# and the rows new to `items` are indexed in one statement. However often a batch
+# repeats an item, each row is indexed once, with its final values.
+FTS_INDEXED_SQL = (
+    "SELECT rowid, title, text FROM items WHERE id IN (SELECT value FROM json_each(?))"
+)
+FTS_NOW_SQL = (
+    "SELECT rowid, title, text FROM items WHERE rowid IN (SELECT value FROM json_each(?))"
+)
+FTS_UNINDEX_ROW_SQL = (
+    "INSERT INTO items_fts (items_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)"
+)
+FTS_INDEX_ROW_SQL = "INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)"
 FTS_NEW_ROWS_SQL = (
     "INSERT INTO items_fts (rowid, title, text) "
     "SELECT rowid, title, text FROM items WHERE rowid > ?"
 )
+FTS_UNINDEX_SQL = (
+    "INSERT INTO items_fts (items_fts, rowid, title, text) "
+    "SELECT 'delete', rowid, title, text FROM items WHERE id IN (SELECT id FROM forget_ids)"
+)
+
 # Authors fill gaps too: a name quoted in a Storify story or a TAGS sheet never renames someone
 # whose profile a platform already gave us.
 AUTHOR_SQL = _upsert_sql("authors", fields(Author), ("id",), keep_stored=True)
@@ -316,9 +379,7 @@ class Store:
             if rows.authors:
                 conn.executemany(AUTHOR_SQL, rows.authors)
             if rows.items:
-                last = conn.execute("SELECT max(rowid) FROM items").fetchone()[0] or 0
-                conn.executemany(ITEM_SQL, [(*row, fetched_at) for row in rows.items])
-                conn.execute(FTS_NEW_ROWS_SQL, (last,))
+                self._save_items(rows.items, fetched_at, rows.replace)
                 if event is not None:
                     conn.executemany(EVENT_ITEM_SQL, [(event, row[0], rows.positions.get(row[0]))
                                                       for row in rows.items])
@@ -327,6 +388,23 @@ class Store:
                                  (REPOST_SQL, rows.reposts)):
                 if records:
                     conn.executemany(sql, records)
+
+    def _save_items(self, items: list[tuple], fetched_at: str, replace: bool) -> None:
+        """Upsert items and bring their full-text entries in step (inside save's transaction)."""
+        conn = self.conn
+        indexed = conn.execute(FTS_INDEXED_SQL, (json.dumps([row[0] for row in items]),)
+                               ).fetchall()
+        last = conn.execute("SELECT max(rowid) FROM items").fetchone()[0] or 0
+        conn.executemany(ITEM_REPLACE_SQL if replace else ITEM_SQL,
+                         [(*row, fetched_at) for row in items])
+        if indexed:
+            now = conn.execute(FTS_NOW_SQL, (json.dumps([row[0] for row in indexed]),))
+            changed = set(now.fetchall()).difference(indexed)
+            if changed:
+                before = {row[0]: row for row in indexed}
+                conn.executemany(FTS_UNINDEX_ROW_SQL, [before[row[0]] for row in changed])
+                conn.executemany(FTS_INDEX_ROW_SQL, changed)
+        conn.execute(FTS_NEW_ROWS_SQL, (last,))
 
     def state(self, source: str, key: str) -> dict:
         row = self.conn.execute("SELECT state FROM source_state WHERE source = ? AND key = ?",
@@ -354,7 +432,7 @@ class Store:
         """Delete items and everything hanging off them (a takedown request); returns how many.
 
         ``authors`` are forgotten as people: their reposts and profile go too. The full-text
-        index follows through its delete trigger; authors left with nothing are removed, so a
+        index follows in the same transaction; authors left with nothing are removed, so a
         forgotten person's name does not linger.
         """
         conn = self.conn
@@ -371,6 +449,7 @@ class Store:
                                   ("links", "item_id"), ("hashtags", "item_id"),
                                   ("mentions", "item_id"), ("reposts", "item_id")):
                 conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM forget_ids)")
+            conn.execute(FTS_UNINDEX_SQL)
             gone = conn.execute("DELETE FROM items WHERE id IN (SELECT id FROM forget_ids)"
                                 ).rowcount
             conn.executemany(
