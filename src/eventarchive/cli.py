@@ -102,17 +102,19 @@ def init(force):
               help="Keep only items matching the event's hashtags, keywords, accounts and times.")
 @quiet_option
 def import_(kind, path, event_slug, match, quiet):
-    """Import a file you already have. KIND: twitter-archive, twarc, tags-csv or storify.
+    """Import a file you already have. KIND: twitter-archive, twarc, tags-csv, storify or notes.
 
     PATH is a Twitter account-archive zip, its unzipped folder or a tweets.js (twitter-archive);
-    a JSONL file from twarc or twarc2 (twarc); a TAGS Archive sheet saved as CSV (tags-csv); or
-    a Storify export, .json or .html, or a folder of them (storify). Running the same import
-    again adds nothing.
+    a JSONL file from twarc or twarc2 (twarc); a TAGS Archive sheet saved as CSV (tags-csv); a
+    Storify export, .json or .html, or a folder of them (storify); or attendees' notes, a folder
+    of Markdown, text, Word .docx and CSV files or one such file (notes; see docs/notes.md).
+    Running the same import again adds nothing; a note edited since is updated in place.
 
     \b
     Example:
         eventarchive import twitter-archive twitter-2022.zip --event coproduction-2011
         eventarchive --db data/archive.db import twarc lambethcoop.jsonl --event coproduction-2011
+        eventarchive import notes notes/ --event coproduction-2011
     """
     from .run import import_file
 
