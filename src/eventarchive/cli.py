@@ -36,7 +36,8 @@ class State:
         return self._config
 
     def store(self) -> Store:
-        return Store.open(self.config.database)
+        """The archive, read-only: for commands that only look (search, status, export)."""
+        return Store.open_readonly(self.config.database)
 
 
 class Main(click.Group):

@@ -11,3 +11,7 @@ class ConfigError(EventArchiveError):
 
 class ImportFormatError(EventArchiveError):
     """A file to import is not in a layout we recognise. Exit code 2."""
+
+
+class NoArchive(ConfigError):
+    """The database path holds no archive (missing, empty or not SQLite). Exit code 2."""

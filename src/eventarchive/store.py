@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from .errors import NoArchive
 from .records import Author, Batch, Item, Link, Media, Mention, Repost, Rows, Tag, fields
 
 migrations = Migrations("eventarchive")
@@ -298,10 +299,16 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
+        """Open an archive to write to it, creating and migrating it as needed."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(path)
-        db.execute("PRAGMA journal_mode=WAL")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise NoArchive(f"{path}: not an SQLite database ({exc}); check --db or the "
+                            "config's `database`") from None
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA busy_timeout=30000")
         db.execute("PRAGMA foreign_keys=ON")
@@ -309,6 +316,28 @@ class Store:
         store = cls(db, path)
         store.create_indexes()
         return store
+
+    @classmethod
+    def open_readonly(cls, path: str | Path) -> Store:
+        """Open an existing archive for reading only (search, status, export): never creates
+        or changes a file, and reads while a writer holds the WAL."""
+        path = Path(path)
+        missing = NoArchive(f"no archive at {path}; run import or fetch first")
+        if not path.is_file():
+            raise missing
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA busy_timeout=30000")
+            tables = {n for (n,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise NoArchive(f"{path}: not an SQLite database ({exc}); check --db or the "
+                            "config's `database`") from None
+        if not {"items", "items_fts", "events"} <= tables:
+            conn.close()
+            raise missing
+        return cls(sqlite_utils.Database(conn), path)
 
     @classmethod
     def memory(cls) -> Store:
