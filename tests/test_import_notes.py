@@ -59,6 +59,8 @@ def test_a_folder_of_markdown_text_and_csv_notes(store, fixtures):
     txt = found["notes:2011-10-21 14.05 - Housing - Sam Taylor.txt"]
     assert (txt["display_name"], txt["published_at"], json.loads(txt["raw"])["session"]) == (
         "Sam Taylor", "2011-10-21T13:05:00+00:00", "Housing")  # all from the file name
+    assert txt["text"] == ("Housing co-ops: who owns the building?\n\n"
+                           "Three groups want a shared repairs fund.")  # Notepad's \r\n gone
     first, second = found["notes:tables.csv#row-1"], found["notes:tables.csv#row-2"]
     assert first["published_at"] == "2011-10-21T09:15:00+00:00"  # 10:15 on the event's day
     assert json.loads(first["raw"])["session"] == "World cafe 1"
@@ -107,7 +109,7 @@ def test_an_edited_note_is_updated_in_place(store, fixtures, tmp_path):
                         encoding="utf-8")
     word_docx(folder / "plenary.docx", ["Meet again in autumn."])
     result = import_file(store, "notes", folder, LONDON, None)
-    assert result.problems == [] and result.new_items == 0
+    assert (result.problems, result.new_items, result.updated) == ([], 0, 3)
     assert store.count("items") == count
     assert [r["id"] for r in search(store, "tool library")] == ["notes:world-cafe/table-3.md"]
     assert search(store, "seed swap") == []
@@ -125,9 +127,9 @@ def test_csv_rows_keyed_by_an_id_column_survive_reordering(store, tmp_path):
     path.write_text("id,session,text\nt1,Food,Seed swap\nt2,Homes,Repairs fund\n",
                     encoding="utf-8")
     import_file(store, "notes", path, LONDON, None)
-    path.write_text("ID,Session,Text\nt2,Homes,Repairs fund and a tool shed\nt1,Food,Seed swap\n",
+    path.write_text("id,session,text\nt2,Homes,Repairs fund and a tool shed\nt1,Food,Seed swap\n",
                     encoding="utf-8")
-    import_file(store, "notes", path, LONDON, None)
+    assert import_file(store, "notes", path, LONDON, None).updated == 1
     assert {i: n["text"] for i, n in notes(store).items()} == {
         "notes:cafe.csv#t1": "Seed swap", "notes:cafe.csv#t2": "Repairs fund and a tool shed"}
 
@@ -140,6 +142,9 @@ def test_bad_files_are_named_and_the_rest_imported(tmp_path, fixtures):
     (folder / "when.md").write_text("---\ntime: teatime\n---\nText\n", encoding="utf-8")
     (folder / "fake.docx").write_text("not a zip", encoding="utf-8")
     (folder / "photo.jpg").write_bytes(b"\xff\xd8")  # not a note: left alone
+    (folder / "~$plenary.docx").write_bytes(b"Word's lock file")  # neither
+    (folder / ".git").mkdir()
+    (folder / ".git" / "README.md").write_text("not a note", encoding="utf-8")
     db = tmp_path / "archive.db"
     result = CliRunner().invoke(cli, ["--db", str(db), "import", "notes", str(folder),
                                       "--event", "lambethcoop-2011"])

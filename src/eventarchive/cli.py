@@ -153,8 +153,10 @@ def import_(kind, path, event_slug, match, quiet):
                    "(all listed in the fetch_runs table)", err=True)
     if not quiet:
         skipped = f", skipped {result.skipped} not matching the event" if match else ""
+        updated = (f", updated {result.updated} changed since the last import" if result.updated
+                   else "")
         click.echo(f"Imported {result.new_items} new items into {cfg.database} "
-                   f"(event {event_slug}){skipped}.")
+                   f"(event {event_slug}){updated}{skipped}.")
     if result.problems:
         click.echo(f"Error: {len(result.problems)} entries could not be read; the rest were "
                    "saved. Fix or remove them and import again.", err=True)

@@ -31,6 +31,7 @@ def is_bulk(input_bytes: int, items_before: int) -> bool:
 @dataclass
 class ImportResult:
     new_items: int = 0
+    updated: int = 0  # items already stored that this import changed (edited notes)
     skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
     event_created: bool = False
@@ -66,7 +67,7 @@ def import_file(store: Store, kind: str, path: Path, event: Event, media_dir: Pa
             with store.bulk() if is_bulk(size, before) else contextlib.nullcontext():
                 for rows, skipped in reader.batches():
                     result.skipped += skipped
-                    store.save(rows, event.slug)
+                    result.updated += store.save(rows, event.slug)
                     result.problems.extend(rows.problems)
                     if progress:
                         progress(rows.position)

@@ -264,6 +264,9 @@ FTS_UNINDEX_ROW_SQL = (
     "INSERT INTO items_fts (items_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)"
 )
 FTS_INDEX_ROW_SQL = "INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)"
+STORED_SQL = (
+    f"SELECT {', '.join(fields(Item))} FROM items WHERE id IN (SELECT value FROM json_each(?))"
+)
 FTS_NEW_ROWS_SQL = (
     "INSERT INTO items_fts (rowid, title, text) "
     "SELECT rowid, title, text FROM items WHERE rowid > ?"
@@ -388,12 +391,14 @@ class Store:
     # -- saving -------------------------------------------------------------------------------
 
     def save(self, batch: Batch | Rows, event: str | None = None, fetched_at: str | None = None,
-             state: tuple[str, str, dict] | None = None) -> None:
+             state: tuple[str, str, dict] | None = None) -> int:
         """Save one batch atomically: either all of it is stored or none of it.
 
         ``state`` is ``(source, key, value)``: where a fetch got to, saved in the same
-        transaction as what it fetched, so a killed run resumes exactly there.
+        transaction as what it fetched, so a killed run resumes exactly there. Returns how many
+        items already stored a replace-mode batch changed (edited notes); 0 otherwise.
         """
+        updated = 0
         fetched_at = fetched_at or now_iso()
         rows = batch.rows() if isinstance(batch, Batch) else batch
         conn = self.conn
@@ -408,7 +413,7 @@ class Store:
             if rows.authors:
                 conn.executemany(AUTHOR_SQL, rows.authors)
             if rows.items:
-                self._save_items(rows.items, fetched_at, rows.replace)
+                updated = self._save_items(rows.items, fetched_at, rows.replace)
                 if event is not None:
                     conn.executemany(EVENT_ITEM_SQL, [(event, row[0], rows.positions.get(row[0]))
                                                       for row in rows.items])
@@ -417,12 +422,15 @@ class Store:
                                  (REPOST_SQL, rows.reposts)):
                 if records:
                     conn.executemany(sql, records)
+        return updated
 
-    def _save_items(self, items: list[tuple], fetched_at: str, replace: bool) -> None:
-        """Upsert items and bring their full-text entries in step (inside save's transaction)."""
+    def _save_items(self, items: list[tuple], fetched_at: str, replace: bool) -> int:
+        """Upsert items and bring their full-text entries in step (inside save's transaction).
+        In replace mode, returns how many stored items changed."""
         conn = self.conn
-        indexed = conn.execute(FTS_INDEXED_SQL, (json.dumps([row[0] for row in items]),)
-                               ).fetchall()
+        ids = json.dumps([row[0] for row in items])
+        indexed = conn.execute(FTS_INDEXED_SQL, (ids,)).fetchall()
+        stored = set(conn.execute(STORED_SQL, (ids,))) if replace and indexed else set()
         last = conn.execute("SELECT max(rowid) FROM items").fetchone()[0] or 0
         conn.executemany(ITEM_REPLACE_SQL if replace else ITEM_SQL,
                          [(*row, fetched_at) for row in items])
@@ -434,6 +442,10 @@ class Store:
                 conn.executemany(FTS_UNINDEX_ROW_SQL, [before[row[0]] for row in changed])
                 conn.executemany(FTS_INDEX_ROW_SQL, changed)
         conn.execute(FTS_NEW_ROWS_SQL, (last,))
+        if not stored:
+            return 0
+        after = conn.execute(STORED_SQL, (json.dumps([row[0] for row in stored]),))
+        return len(set(after) - stored)
 
     def state(self, source: str, key: str) -> dict:
         row = self.conn.execute("SELECT state FROM source_state WHERE source = ? AND key = ?",

@@ -65,7 +65,8 @@ def read(path: Path, media_dir: Path | None = None, event=None) -> tuple[int, It
     day for a time written without a date."""
     if path.is_dir():
         root = path
-        files = sorted((p for p in path.rglob("*") if p.is_file() and _is_note(p)),
+        files = sorted((p for p in path.rglob("*")
+                        if p.is_file() and _is_note(p.relative_to(root))),
                        key=lambda p: p.relative_to(root).as_posix())
         if not files:
             raise ImportFormatError(f"{path}: no notes here; expected .md, .txt, .docx or .csv "
@@ -79,10 +80,10 @@ def read(path: Path, media_dir: Path | None = None, event=None) -> tuple[int, It
     return sum(f.stat().st_size for f in files), _batches(root, files, zone, day)
 
 
-def _is_note(path: Path) -> bool:
-    name = path.name
-    return (path.suffix.lower() in SUFFIXES and not name.startswith((".", "~$"))
-            and not any(part.startswith(".") for part in path.parent.parts))
+def _is_note(relative: Path) -> bool:
+    """A note file, not hidden (nor in a hidden folder) and not Word's ``~$`` lock file."""
+    return (relative.suffix.lower() in SUFFIXES and not relative.name.startswith("~$")
+            and not any(part.startswith(".") for part in relative.parts))
 
 
 def event_zone(event) -> tuple[tzinfo, date | None]:
@@ -190,7 +191,7 @@ def _read_text(file: Path) -> str:
 
 def _text(file: Path) -> tuple[Meta, str]:
     """Markdown or plain text, with optional YAML front matter between ``---`` lines."""
-    content = _read_text(file)
+    content = _read_text(file).replace("\r\n", "\n")
     meta = Meta()
     match = FRONT_MATTER.match(content)
     if match:
