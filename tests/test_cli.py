@@ -80,8 +80,9 @@ def test_config_error_names_file_and_key(tmp_path, fixtures):
 def test_init_writes_a_config_that_loads_and_never_overwrites(tmp_path):
     config = tmp_path / "config" / "eventarchive.toml"
     assert run("--config", config, "init").exit_code == 0
-    assert run("--config", config, "status").exit_code == 0
-    assert (tmp_path / "data" / "archive.db").exists()
+    status = run("--config", config, "status")  # loads; there is no archive yet to show
+    assert status.exit_code == 2 and "run import or fetch first" in status.stderr
+    assert not (tmp_path / "data" / "archive.db").exists()
     again = run("--config", config, "init")
     assert again.exit_code == 2 and "already exists" in again.stderr
 

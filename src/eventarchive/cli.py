@@ -36,6 +36,12 @@ class State:
         return self._config
 
     def store(self) -> Store:
+        """The archive, read-only: for commands that only look (search, status, export)."""
+        return Store.open_readonly(self.config.database)
+
+    def writable_store(self) -> Store:
+        """The archive, for commands that change it; refuses a path that holds none."""
+        Store.open_readonly(self.config.database).close()
         return Store.open(self.config.database)
 
 
@@ -102,17 +108,19 @@ def init(force):
               help="Keep only items matching the event's hashtags, keywords, accounts and times.")
 @quiet_option
 def import_(kind, path, event_slug, match, quiet):
-    """Import a file you already have. KIND: twitter-archive, twarc, tags-csv or storify.
+    """Import a file you already have. KIND: twitter-archive, twarc, tags-csv, storify or notes.
 
     PATH is a Twitter account-archive zip, its unzipped folder or a tweets.js (twitter-archive);
-    a JSONL file from twarc or twarc2 (twarc); a TAGS Archive sheet saved as CSV (tags-csv); or
-    a Storify export, .json or .html, or a folder of them (storify). Running the same import
-    again adds nothing.
+    a JSONL file from twarc or twarc2 (twarc); a TAGS Archive sheet saved as CSV (tags-csv); a
+    Storify export, .json or .html, or a folder of them (storify); or attendees' notes, a folder
+    of Markdown, text, Word .docx and CSV files or one such file (notes; see docs/notes.md).
+    Running the same import again adds nothing; a note edited since is updated in place.
 
     \b
     Example:
         eventarchive import twitter-archive twitter-2022.zip --event coproduction-2011
         eventarchive --db data/archive.db import twarc lambethcoop.jsonl --event coproduction-2011
+        eventarchive import notes notes/ --event coproduction-2011
     """
     from .run import import_file
 
@@ -150,8 +158,10 @@ def import_(kind, path, event_slug, match, quiet):
                    "(all listed in the fetch_runs table)", err=True)
     if not quiet:
         skipped = f", skipped {result.skipped} not matching the event" if match else ""
+        updated = (f", updated {result.updated} changed since the last import" if result.updated
+                   else "")
         click.echo(f"Imported {result.new_items} new items into {cfg.database} "
-                   f"(event {event_slug}){skipped}.")
+                   f"(event {event_slug}){updated}{skipped}.")
     if result.problems:
         click.echo(f"Error: {len(result.problems)} entries could not be read; the rest were "
                    "saved. Fix or remove them and import again.", err=True)

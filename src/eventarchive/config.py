@@ -54,6 +54,9 @@ class Event:
     urls: list[str] = field(default_factory=list)
     accounts: dict[str, list[str]] = field(default_factory=dict)
     sessions: list[Session] = field(default_factory=list)
+    # A zone name ("Europe/London"), or the UTC offset written in starts_at ("+01:00"): the
+    # zone of times written without one (notes). None: UTC.
+    timezone: str | None = None
 
 
 @dataclass
@@ -161,7 +164,7 @@ def _event(raw, where: str, key: str) -> Event:
                           "(e.g. coproduction-2011)")
     key = f"events.{slug}"
     _only(raw, {"slug", "name", "starts_at", "ends_at", "description", "hashtags", "keywords",
-                "urls", "accounts", "sessions"}, where, key)
+                "urls", "accounts", "sessions", "timezone"}, where, key)
     event = Event(
         slug=slug,
         name=_str(raw, "name", where, key, slug),
@@ -171,6 +174,7 @@ def _event(raw, where: str, key: str) -> Event:
         hashtags=[t.lstrip("#") for t in _strings(raw, "hashtags", where, key)],
         keywords=_strings(raw, "keywords", where, key),
         urls=_strings(raw, "urls", where, key),
+        timezone=_zone(raw, where, key),
     )
     if event.starts_at and event.ends_at and event.ends_at < event.starts_at:
         raise ConfigError(f"{where}: {key}.ends_at: is before starts_at")
@@ -198,6 +202,26 @@ def _event(raw, where: str, key: str) -> Event:
                                       _time(s, "ends_at", where, skey),
                                       _str(s, "room", where, skey, None)))
     return event
+
+
+def _zone(raw: dict, where: str, key: str) -> str | None:
+    """The event's ``timezone`` (an IANA name), else the offset its ``starts_at`` was written
+    with."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = _str(raw, "timezone", where, key, None)
+    if name:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"{where}: {key}.timezone: {name!r} is not a time zone name; "
+                              'expected one such as "Europe/London"') from None
+        return name
+    starts = raw.get("starts_at")
+    if isinstance(starts, datetime) and starts.utcoffset() is not None:
+        starts = starts.isoformat()
+    match = re.search(r"([+-]\d{2}:\d{2}|Z)$", starts) if isinstance(starts, str) else None
+    return None if match is None else ("+00:00" if match[1] == "Z" else match[1])
 
 
 def _is(value, kind) -> bool:

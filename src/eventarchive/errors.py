@@ -17,6 +17,8 @@ class ImportFormatError(EventArchiveError):
 
 class CurationError(ConfigError):
     """A curation names an item its event does not have, or a move that cannot be. Exit 2."""
+
+
 class FetchError(EventArchiveError):
     """A request failed for good; the message names the host and what to try.
 
@@ -57,3 +59,7 @@ class InvalidLink(FetchError):
 
 class PrivateAddress(FetchError):
     """A link in content pointed at this machine or a private network: refused."""
+
+
+class NoArchive(ConfigError):
+    """The database path holds no archive (missing, empty or not SQLite). Exit code 2."""

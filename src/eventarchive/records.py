@@ -106,12 +106,17 @@ class Problem:
 
 
 class Batch:
-    """A sink that parse functions append records to; the store saves a batch in one transaction."""
+    """A sink that parse functions append records to; the store saves a batch in one transaction.
+
+    ``replace``: the items are their source's own and may have been edited since the last
+    import (notes): their newer title, text, html, raw and time replace the stored ones instead
+    of only filling gaps.
+    """
 
     __slots__ = ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems",
-                 "position", "positions")
+                 "position", "positions", "replace")
 
-    def __init__(self) -> None:
+    def __init__(self, replace: bool = False) -> None:
         self.items: list[Item] = []
         self.authors: list[Author] = []
         self.media: list[Media] = []
@@ -122,6 +127,7 @@ class Batch:
         self.problems: list[Problem] = []
         self.position = 0  # how far into the input this batch reaches, for progress bars
         self.positions: dict[str, int] = {}  # item id ► its place in a curated order (stories)
+        self.replace = replace
 
     def extend(self, other: Batch) -> None:
         """Add everything ``other`` holds (the store sorts out repeats when it saves)."""
@@ -155,6 +161,7 @@ class Batch:
             problems=self.problems,
             position=self.position,
             positions=self.positions,
+            replace=self.replace,
         )
 
 
@@ -172,6 +179,7 @@ class Rows:
     problems: list[Problem]
     position: int = 0
     positions: dict[str, int] = field(default_factory=dict)
+    replace: bool = False
 
 
 def fields(cls) -> tuple[str, ...]:

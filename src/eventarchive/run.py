@@ -31,6 +31,7 @@ def is_bulk(input_bytes: int, items_before: int) -> bool:
 @dataclass
 class ImportResult:
     new_items: int = 0
+    updated: int = 0  # items already stored that this import changed (edited notes)
     skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
     event_created: bool = False
@@ -49,7 +50,7 @@ def import_file(store: Store, kind: str, path: Path, event: Event, media_dir: Pa
     ``total`` is told the input's size before writing starts, ``progress`` how far it got after
     each saved batch.
     """
-    reader = _Reader(kind, Path(path), media_dir, event if match else None)
+    reader = _Reader(kind, Path(path), media_dir, event, match)
     try:
         size = reader.start()
         if total:
@@ -66,7 +67,7 @@ def import_file(store: Store, kind: str, path: Path, event: Event, media_dir: Pa
             with store.bulk() if is_bulk(size, before) else contextlib.nullcontext():
                 for rows, skipped in reader.batches():
                     result.skipped += skipped
-                    store.save(rows, event.slug)
+                    result.updated += store.save(rows, event.slug)
                     result.problems.extend(rows.problems)
                     if progress:
                         progress(rows.position)
@@ -91,12 +92,13 @@ class _Reader:
     writing. In a process it does, and rows travel as plain tuples, cheap to pickle.
     """
 
-    def __init__(self, kind: str, path: Path, media_dir: Path | None, match: Event | None):
+    def __init__(self, kind: str, path: Path, media_dir: Path | None, event: Event,
+                 match: bool):
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.queue = context.Queue(maxsize=4)
         self.process = context.Process(target=_read, daemon=True,
-                                       args=(kind, path, media_dir, match, self.queue,
+                                       args=(kind, path, media_dir, event, match, self.queue,
                                              os.getpid()))
 
     def start(self) -> int:
@@ -128,7 +130,7 @@ class _Reader:
         self.queue.close()
 
 
-def _read(kind: str, path: Path, media_dir: Path | None, match: Event | None, out,
+def _read(kind: str, path: Path, media_dir: Path | None, event: Event, match: bool, out,
           parent: int) -> None:
     """The child process: everything that needs no database."""
 
@@ -144,9 +146,9 @@ def _read(kind: str, path: Path, media_dir: Path | None, match: Event | None, ou
 
     gc.disable()
     try:
-        size, batches = READERS[kind](path, media_dir)
+        size, batches = READERS[kind](path, media_dir, event)
         send(("size", size))
-        matcher = Matcher(match) if match is not None else None
+        matcher = Matcher(event) if match else None
         for batch in batches:
             skipped = matcher.filter(batch) if matcher is not None else 0
             send(("rows", batch.rows(), skipped))

@@ -1,24 +1,45 @@
 """The only writer: schema (by migration), upserts, full-text search and run bookkeeping.
 
-Every write is an upsert keyed on a TEXT id, so saving the same payload twice changes nothing;
-a value already stored is never replaced by a missing one (``coalesce``).
+Every write is an upsert keyed on a TEXT id (the statements are in upserts.py), so saving the
+same payload twice changes nothing; a value already stored is never replaced by a missing one
+(``coalesce``), except for records saved in replace mode (notes, which their files own).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
 from .curation import Curation
-from .records import Author, Batch, Item, Link, Media, Mention, Repost, Rows, Tag, fields
+from .errors import NoArchive
+from .records import Batch, Rows
+from .runlog import RunLog, now_iso
+from .upserts import (  # noqa: F401 - re-exported: tests and Datasette build rows with them
+    AUTHOR_SQL,
+    EVENT_ITEM_SQL,
+    FTS_INDEX_ROW_SQL,
+    FTS_INDEXED_SQL,
+    FTS_NEW_ROWS_SQL,
+    FTS_NOW_SQL,
+    FTS_UNINDEX_ROW_SQL,
+    FTS_UNINDEX_SQL,
+    ITEM_COLUMNS,
+    ITEM_REPLACE_SQL,
+    ITEM_SQL,
+    LINK_SQL,
+    MEDIA_SQL,
+    MENTION_SQL,
+    REPOST_SQL,
+    STORED_SQL,
+    TAG_SQL,
+    _upsert_sql,
+)
 
 migrations = Migrations("eventarchive")
 
@@ -206,61 +227,37 @@ def m005_curation(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_fts_and_notes(db: sqlite_utils.Database) -> None:
+    """Store alone keeps items_fts in step (no triggers racing its per-batch insert), and an
+    index that the old triggers broke (an item saved twice in one batch) is rebuilt."""
+    db.execute("DROP TRIGGER IF EXISTS items_au")
+    db.execute("DROP TRIGGER IF EXISTS items_ad")
+    db.execute("DROP TRIGGER IF EXISTS items_ai")
+    if not fts_in_step(db.conn):
+        db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
+
+
+def fts_in_step(conn: sqlite3.Connection) -> bool:
+    """FTS5's own integrity check of items_fts against `items`, plus one entry per row."""
+    opened = not conn.in_transaction  # the check is an INSERT: sqlite3 would BEGIN for it
+    try:
+        conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        if opened and conn.in_transaction:
+            conn.rollback()
+    indexed = conn.execute("SELECT count(*) FROM items_fts_docsize").fetchone()[0]
+    return indexed == conn.execute("SELECT count(*) FROM items").fetchone()[0]
+
+
 def _create_indexes(conn: sqlite3.Connection) -> None:
     for name, target in INDEXES.items():
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 
 
-def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...],
-                keep_stored: bool = False) -> str:
-    """INSERT … ON CONFLICT DO UPDATE that never replaces a value with NULL. Newer values win,
-    or with ``keep_stored`` only fill what is still empty."""
-    placeholders = ", ".join("?" for _ in columns)
-    first, second = ((f"{table}.", "excluded.") if keep_stored else ("excluded.", f"{table}."))
-    updates = [f"{c} = coalesce({first}{c}, {second}{c})" for c in columns if c not in key]
-    action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
-        f"ON CONFLICT({', '.join(key)}) {action}"
-    )
-
-
-ITEM_COLUMNS = fields(Item) + ("fetched_at",)
-# The same post often arrives from several files (an archive, twarc, TAGS). Saving it again only
-# fills gaps, and keeps the fuller of the two payloads, so the result does not depend on the
-# order of imports and a repeat changes nothing (no rewrite, no full-text churn).
-_ITEM_FILL = [c for c in ITEM_COLUMNS if c not in ("id", "raw", "fetched_at")]
-ITEM_SQL = (
-    f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
-    "ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(f"{c} = coalesce(items.{c}, excluded.{c})" for c in _ITEM_FILL)
-    + ", raw = CASE WHEN length(excluded.raw) > coalesce(length(items.raw), -1) "
-    "THEN excluded.raw ELSE items.raw END, fetched_at = excluded.fetched_at WHERE "
-    + " OR ".join(f"(items.{c} IS NULL AND excluded.{c} IS NOT NULL)" for c in _ITEM_FILL)
-    + " OR length(excluded.raw) > coalesce(length(items.raw), -1)"
-)
-FTS_NEW_ROWS_SQL = (
-    "INSERT INTO items_fts (rowid, title, text) "
-    "SELECT rowid, title, text FROM items WHERE rowid > ?"
-)
-# Authors fill gaps too: a name quoted in a Storify story or a TAGS sheet never renames someone
-# whose profile a platform already gave us.
-AUTHOR_SQL = _upsert_sql("authors", fields(Author), ("id",), keep_stored=True)
-MEDIA_SQL = _upsert_sql("media", fields(Media), ("id",))
-LINK_SQL = _upsert_sql("links", fields(Link), ("item_id", "url"))
-TAG_SQL = _upsert_sql("hashtags", fields(Tag), ("item_id", "tag"))
-MENTION_SQL = _upsert_sql("mentions", fields(Mention), ("item_id", "handle"))
-REPOST_SQL = _upsert_sql("reposts", fields(Repost), ("id",))
-EVENT_ITEM_SQL = _upsert_sql("event_items", ("event", "item_id", "position"), ("event", "item_id"))
-
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-class Store:
+class Store(RunLog):
     """An archive file. Open it with :meth:`open`; it is created and migrated on first use."""
 
     def __init__(self, db: sqlite_utils.Database, path: Path | None = None):
@@ -270,10 +267,16 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
+        """Open an archive to write to it, creating and migrating it as needed."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(path)
-        db.execute("PRAGMA journal_mode=WAL")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise NoArchive(f"{path}: not an SQLite database ({exc}); check --db or the "
+                            "config's `database`") from None
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA busy_timeout=30000")
         db.execute("PRAGMA foreign_keys=ON")
@@ -281,6 +284,28 @@ class Store:
         store = cls(db, path)
         store.create_indexes()
         return store
+
+    @classmethod
+    def open_readonly(cls, path: str | Path) -> Store:
+        """Open an existing archive for reading only (search, status, export): never creates
+        or changes a file, and reads while a writer holds the WAL."""
+        path = Path(path)
+        missing = NoArchive(f"no archive at {path}; run import or fetch first")
+        if not path.is_file():
+            raise missing
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA busy_timeout=30000")
+            tables = {n for (n,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise NoArchive(f"{path}: not an SQLite database ({exc}); check --db or the "
+                            "config's `database`") from None
+        if not {"items", "items_fts", "events"} <= tables:
+            conn.close()
+            raise missing
+        return cls(sqlite_utils.Database(conn), path)
 
     @classmethod
     def memory(cls) -> Store:
@@ -331,12 +356,14 @@ class Store:
     # -- saving -------------------------------------------------------------------------------
 
     def save(self, batch: Batch | Rows, event: str | None = None, fetched_at: str | None = None,
-             state: tuple[str, str, dict] | None = None) -> None:
+             state: tuple[str, str, dict] | None = None) -> int:
         """Save one batch atomically: either all of it is stored or none of it.
 
         ``state`` is ``(source, key, value)``: where a fetch got to, saved in the same
-        transaction as what it fetched, so a killed run resumes exactly there.
+        transaction as what it fetched, so a killed run resumes exactly there. Returns how many
+        items already stored a replace-mode batch changed (edited notes); 0 otherwise.
         """
+        updated = 0
         fetched_at = fetched_at or now_iso()
         rows = batch.rows() if isinstance(batch, Batch) else batch
         conn = self.conn
@@ -351,9 +378,7 @@ class Store:
             if rows.authors:
                 conn.executemany(AUTHOR_SQL, rows.authors)
             if rows.items:
-                last = conn.execute("SELECT max(rowid) FROM items").fetchone()[0] or 0
-                conn.executemany(ITEM_SQL, [(*row, fetched_at) for row in rows.items])
-                conn.execute(FTS_NEW_ROWS_SQL, (last,))
+                updated = self._save_items(rows.items, fetched_at, rows.replace)
                 if event is not None:
                     conn.executemany(EVENT_ITEM_SQL, [(event, row[0], rows.positions.get(row[0]))
                                                       for row in rows.items])
@@ -362,6 +387,30 @@ class Store:
                                  (REPOST_SQL, rows.reposts)):
                 if records:
                     conn.executemany(sql, records)
+        return updated
+
+    def _save_items(self, items: list[tuple], fetched_at: str, replace: bool) -> int:
+        """Upsert items and bring their full-text entries in step (inside save's transaction).
+        In replace mode, returns how many stored items changed."""
+        conn = self.conn
+        ids = json.dumps([row[0] for row in items])
+        indexed = conn.execute(FTS_INDEXED_SQL, (ids,)).fetchall()
+        stored = set(conn.execute(STORED_SQL, (ids,))) if replace and indexed else set()
+        last = conn.execute("SELECT max(rowid) FROM items").fetchone()[0] or 0
+        conn.executemany(ITEM_REPLACE_SQL if replace else ITEM_SQL,
+                         [(*row, fetched_at) for row in items])
+        if indexed:
+            now = conn.execute(FTS_NOW_SQL, (json.dumps([row[0] for row in indexed]),))
+            changed = set(now.fetchall()).difference(indexed)
+            if changed:
+                before = {row[0]: row for row in indexed}
+                conn.executemany(FTS_UNINDEX_ROW_SQL, [before[row[0]] for row in changed])
+                conn.executemany(FTS_INDEX_ROW_SQL, changed)
+        conn.execute(FTS_NEW_ROWS_SQL, (last,))
+        if not stored:
+            return 0
+        after = conn.execute(STORED_SQL, (json.dumps([row[0] for row in stored]),))
+        return len(set(after) - stored)
 
     def state(self, source: str, key: str) -> dict:
         row = self.conn.execute("SELECT state FROM source_state WHERE source = ? AND key = ?",
@@ -389,7 +438,7 @@ class Store:
         """Delete items and everything hanging off them (a takedown request); returns how many.
 
         ``authors`` are forgotten as people: their reposts and profile go too. The full-text
-        index follows through its delete trigger; authors left with nothing are removed, so a
+        index follows in the same transaction; authors left with nothing are removed, so a
         forgotten person's name does not linger.
         """
         conn = self.conn
@@ -411,6 +460,7 @@ class Store:
                                   ("links", "item_id"), ("hashtags", "item_id"),
                                   ("mentions", "item_id"), ("reposts", "item_id")):
                 conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM forget_ids)")
+            conn.execute(FTS_UNINDEX_SQL)
             gone = conn.execute("DELETE FROM items WHERE id IN (SELECT id FROM forget_ids)"
                                 ).rowcount
             conn.executemany(
@@ -454,68 +504,6 @@ class Store:
     def curation(self, event: str) -> Curation:
         """The curator's pins, hides, moves and annotations of one event's story."""
         return Curation(self.conn, event)
-
-    # -- runs ---------------------------------------------------------------------------------
-
-    def start_run(self, source: str, event: str | None, status: str = "running") -> int:
-        """A ``fetch_runs`` row; runs left 'running' or 'pending' by a killed process are
-        closed as 'interrupted' first (callers hold the archive lock, so none is live)."""
-        self.close_stale_runs()
-        with self.conn:
-            cursor = self.conn.execute(
-                "INSERT INTO fetch_runs (source, event, started_at, status, pid, new_items) "
-                "VALUES (?, ?, ?, ?, ?, 0)", (source, event, now_iso(), status, os.getpid()))
-        return cursor.lastrowid
-
-    def close_stale_runs(self) -> int:
-        """Mark runs of other processes as interrupted, keeping what they saved. Only the
-        holder of the archive lock writes runs, so another process's open run is a dead one."""
-        stale = [(run_id,) for run_id, pid in self.conn.execute(
-            "SELECT id, pid FROM fetch_runs WHERE status IN ('running', 'pending')")
-            if pid != os.getpid()]
-        if stale:
-            with self.conn:
-                self.conn.executemany(
-                    "UPDATE fetch_runs SET status = 'interrupted', errors = coalesce(errors || "
-                    "char(10), '') || 'interrupted: the process stopped before this run "
-                    "finished; what it saved stays, and the next run carried on' WHERE id = ?",
-                    stale)
-        return len(stale)
-
-    def mark_run(self, run_id: int, status: str) -> None:
-        with self.conn:
-            self.conn.execute("UPDATE fetch_runs SET status = ?, started_at = ? WHERE id = ?",
-                              (status, now_iso(), run_id))
-
-    def run_status(self, run_id: int) -> str | None:
-        row = self.conn.execute("SELECT status FROM fetch_runs WHERE id = ?", (run_id,)
-                                ).fetchone()
-        return row[0] if row else None
-
-    def update_run_items(self, run_id: int, since_rowid: int) -> int:
-        """Record how many items a run has saved so far (a killed run still shows them)."""
-        count = self.count_since(since_rowid)
-        with self.conn:
-            self.conn.execute("UPDATE fetch_runs SET new_items = ? WHERE id = ?",
-                              (count, run_id))
-        return count
-
-    def finish_run(self, run_id: int, status: str, new_items: int, errors: Iterable[str]) -> None:
-        errors = list(errors)
-        with self.conn:
-            self.conn.execute(
-                "UPDATE fetch_runs SET finished_at = ?, status = ?, new_items = ?, errors = ? "
-                "WHERE id = ?",
-                (now_iso(), status, new_items, "\n".join(errors) or None, run_id),
-            )
-
-    def max_rowid(self) -> int:
-        return self.conn.execute("SELECT coalesce(max(rowid), 0) FROM items").fetchone()[0]
-
-    def count_since(self, rowid: int) -> int:
-        """Items added after ``rowid`` (new items get larger rowids)."""
-        return self.conn.execute("SELECT count(*) FROM items WHERE rowid > ?", (rowid,)
-                                 ).fetchone()[0]
 
     # -- reading ------------------------------------------------------------------------------
 

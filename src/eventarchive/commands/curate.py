@@ -42,7 +42,7 @@ def curate(ctx, event_slug, export_path, import_path):
         eventarchive curate --event coproduction-2011 --export story.csv
         eventarchive curate --event coproduction-2011 --import story.csv
     """
-    store = ctx.obj.store()
+    store = ctx.obj.writable_store()
     if not store.conn.execute("SELECT 1 FROM events WHERE slug = ?", (event_slug,)).fetchone():
         raise ConfigError(f"--event {event_slug}: no such event in {store.path}")
     ctx.obj = cur = store.curation(event_slug)

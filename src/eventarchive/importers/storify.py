@@ -22,7 +22,7 @@ EXPECTED = ("expected a Storify story saved as .json (the API or the export) or 
             "export, or a folder of them")
 
 
-def read(path: Path, media_dir: Path | None = None) -> tuple[int, Iterator[Batch]]:
+def read(path: Path, media_dir: Path | None = None, event=None) -> tuple[int, Iterator[Batch]]:
     path = Path(path)
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file()

@@ -21,7 +21,7 @@ BATCH = 2000
 REQUIRED = ("id_str", "from_user", "text", "created_at")
 
 
-def read(path: Path, media_dir: Path | None = None) -> tuple[int, Iterator[Batch]]:
+def read(path: Path, media_dir: Path | None = None, event=None) -> tuple[int, Iterator[Batch]]:
     if not path.is_file():
         raise ImportFormatError(f"{path}: no such file; expected a TAGS Archive sheet as CSV")
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:

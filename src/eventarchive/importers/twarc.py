@@ -16,7 +16,7 @@ from ..sources import twitter
 BATCH = 2000
 
 
-def read(path: Path, media_dir: Path | None = None) -> tuple[int, Iterator[Batch]]:
+def read(path: Path, media_dir: Path | None = None, event=None) -> tuple[int, Iterator[Batch]]:
     if not path.is_file():
         raise ImportFormatError(f"{path}: no such file; expected a twarc .jsonl file")
     return path.stat().st_size, _batches(path)

@@ -96,7 +96,7 @@ def _account(archive: _Archive) -> Author | None:
     return None
 
 
-def read(path: Path, media_dir: Path | None = None) -> tuple[int, Iterator[Batch]]:
+def read(path: Path, media_dir: Path | None = None, event=None) -> tuple[int, Iterator[Batch]]:
     if not path.exists():
         raise ImportFormatError(f"{path}: no such file or folder")
     archive = _Archive(path)

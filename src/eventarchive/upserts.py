@@ -1,0 +1,91 @@
+"""The SQL the store writes with: fill-gaps and replace upserts, and the statements that keep
+the full-text index in step with `items` (used by ``Store.save`` and ``Store.forget_items``)."""
+
+from __future__ import annotations
+
+from .records import Author, Item, Link, Media, Mention, Repost, Tag, fields
+
+
+def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...],
+                keep_stored: bool = False) -> str:
+    """INSERT … ON CONFLICT DO UPDATE that never replaces a value with NULL. Newer values win,
+    or with ``keep_stored`` only fill what is still empty."""
+    placeholders = ", ".join("?" for _ in columns)
+    first, second = ((f"{table}.", "excluded.") if keep_stored else ("excluded.", f"{table}."))
+    updates = [f"{c} = coalesce({first}{c}, {second}{c})" for c in columns if c not in key]
+    action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
+        f"ON CONFLICT({', '.join(key)}) {action}"
+    )
+
+
+ITEM_COLUMNS = fields(Item) + ("fetched_at",)
+# The same post often arrives from several files (an archive, twarc, TAGS). Saving it again only
+# fills gaps, and keeps the fuller of the two payloads, so the result does not depend on the
+# order of imports and a repeat changes nothing (no rewrite, no full-text churn).
+_ITEM_FILL = [c for c in ITEM_COLUMNS if c not in ("id", "raw", "fetched_at")]
+ITEM_SQL = (
+    f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = coalesce(items.{c}, excluded.{c})" for c in _ITEM_FILL)
+    + ", raw = CASE WHEN length(excluded.raw) > coalesce(length(items.raw), -1) "
+    "THEN excluded.raw ELSE items.raw END, fetched_at = excluded.fetched_at WHERE "
+    + " OR ".join(f"(items.{c} IS NULL AND excluded.{c} IS NOT NULL)" for c in _ITEM_FILL)
+    + " OR length(excluded.raw) > coalesce(length(items.raw), -1)"
+)
+# In replace mode (records their source owns and may edit, such as notes) the newer title,
+# text, html, raw and time replace the stored ones, even with nothing; other columns still
+# only take a newer value that is there. A repeat of the same record writes nothing.
+_REPLACED = ("title", "text", "html", "raw", "published_at")
+_REPLACE_NEWER = [c for c in _ITEM_FILL if c not in _REPLACED]
+ITEM_REPLACE_SQL = (
+    f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _REPLACED)
+    + ", " + ", ".join(f"{c} = coalesce(excluded.{c}, items.{c})" for c in _REPLACE_NEWER)
+    + ", fetched_at = excluded.fetched_at WHERE "
+    + " OR ".join(f"items.{c} IS NOT excluded.{c}" for c in _REPLACED)
+    + " OR " + " OR ".join(f"(excluded.{c} IS NOT NULL AND items.{c} IS NOT excluded.{c})"
+                           for c in _REPLACE_NEWER)
+)
+
+# The full-text index (items_fts, external content) follows `items` through Store alone, in
+# the transaction that changes them: no triggers (docs/decisions.md). Before a batch is
+# written, the indexed title and text of the rows it will touch are read; after it, those
+# that changed are deleted from the index with exactly the values indexed and indexed again,
+# and the rows new to `items` are indexed in one statement. However often a batch
+# repeats an item, each row is indexed once, with its final values.
+FTS_INDEXED_SQL = (
+    "SELECT rowid, title, text FROM items WHERE id IN (SELECT value FROM json_each(?))"
+)
+FTS_NOW_SQL = (
+    "SELECT rowid, title, text FROM items WHERE rowid IN (SELECT value FROM json_each(?))"
+)
+FTS_UNINDEX_ROW_SQL = (
+    "INSERT INTO items_fts (items_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)"
+)
+FTS_INDEX_ROW_SQL = "INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)"
+STORED_SQL = (
+    f"SELECT {', '.join(fields(Item))} FROM items WHERE id IN (SELECT value FROM json_each(?))"
+)
+FTS_NEW_ROWS_SQL = (
+    "INSERT INTO items_fts (rowid, title, text) "
+    "SELECT rowid, title, text FROM items WHERE rowid > ?"
+)
+FTS_UNINDEX_SQL = (
+    "INSERT INTO items_fts (items_fts, rowid, title, text) "
+    "SELECT 'delete', rowid, title, text FROM items WHERE id IN (SELECT id FROM forget_ids)"
+)
+
+# Authors fill gaps too: a name quoted in a Storify story or a TAGS sheet never renames someone
+# whose profile a platform already gave us.
+AUTHOR_SQL = _upsert_sql("authors", fields(Author), ("id",), keep_stored=True)
+MEDIA_SQL = _upsert_sql("media", fields(Media), ("id",))
+LINK_SQL = _upsert_sql("links", fields(Link), ("item_id", "url"))
+TAG_SQL = _upsert_sql("hashtags", fields(Tag), ("item_id", "tag"))
+MENTION_SQL = _upsert_sql("mentions", fields(Mention), ("item_id", "handle"))
+REPOST_SQL = _upsert_sql("reposts", fields(Repost), ("id",))
+EVENT_ITEM_SQL = _upsert_sql("event_items", ("event", "item_id", "position"), ("event", "item_id"))
