@@ -34,6 +34,8 @@ demo-build: $(STAMP)
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) import twitter-archive data/sample/twitter-archive --event lambethcoop-2011
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) import twarc data/sample/lambethcoop-twarc2.jsonl --event lambethcoop-2011
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) import tags-csv data/sample/lambethcoop-tags.csv --event lambethcoop-2011
+	@# Attendees' notes: a folder of Markdown, one Word document, a CSV of world-cafe tables.
+	$(BIN)/eventarchive --config $(DEMO_CONFIG) import notes data/sample/notes --event lambethcoop-2011
 	@# The 2026 edition comes in through the real `fetch`, from a local replay of recorded API
 	@# answers (data/sample/replay/; config/demo.toml points every source at port 8765).
 	env EVENTARCHIVE_X_BEARER_TOKEN=demo EVENTARCHIVE_BLUESKY_HANDLE=demo.example \
@@ -47,7 +49,12 @@ demo-build: $(STAMP)
 	env -u http_proxy -u no_proxy -u NO_PROXY HTTP_PROXY=http://127.0.0.1:8765 \
 	  $(PY) -m eventarchive.replay data/sample/replay --port 8765 -- \
 	  $(BIN)/eventarchive --config $(DEMO_CONFIG) fetch --event lambethcoop-2011 --source web
-	$(BIN)/eventarchive --config $(DEMO_CONFIG) status
+	@# The curator's words between the story's elements, as Storify had them.
+	$(BIN)/eventarchive --config $(DEMO_CONFIG) curate --event lambethcoop-2011 annotate \
+	  "SAMPLE DATA. Lambeth Co-op Day, 21 October 2011: the tweets, the notes from the tables, the blog write-up with its comments and the newspaper piece, in one place."
+	$(BIN)/eventarchive --config $(DEMO_CONFIG) curate --event lambethcoop-2011 annotate \
+	  --after "notes:world-cafe/table-2-energy.md" "After the world cafe, the tables reported back; lunch was soup from the co-op kitchen."
+	-$(BIN)/eventarchive --config $(DEMO_CONFIG) status
 
 demo: demo-build
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) serve
