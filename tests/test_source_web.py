@@ -78,9 +78,16 @@ def test_seed_and_linked_short_url_fetched_once_with_referrers(tmp_path, httpser
     from warcio.archiveiterator import ArchiveIterator
 
     with open(warcs[0], "rb") as f:
-        records = [(r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
-                   for r in ArchiveIterator(f) if r.rec_type == "response"]
-    assert records[0][0].endswith("/post/") and b"standing room only" in records[0][1]
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
+                    r.content_stream().read()) for r in ArchiveIterator(f)]
+    assert records[0][0] == "warcinfo"
+    exchanges = [(kind, uri) for kind, uri, _ in records[1:]]
+    # Each response with its request; the short link's redirect hop is kept for replay.
+    assert exchanges == [("response", base + "robots.txt"), ("request", base + "robots.txt"),
+                         ("response", base + "post/"), ("request", base + "post/"),
+                         ("response", base + "s/abc"), ("request", base + "s/abc"),
+                         ("response", base + "post/"), ("request", base + "post/")]
+    assert b"standing room only" in records[3][2]
 
 
 def test_a_rerun_is_all_conditional_and_adds_nothing(tmp_path, httpserver, page):

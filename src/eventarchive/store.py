@@ -179,6 +179,44 @@ def m008_runs(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE fetch_runs ADD COLUMN pid INTEGER")
 
 
+@migrations()
+def m007_web_state(db: sqlite_utils.Database) -> None:
+    """The web stage's state, one row per URL (``SLUG:page:URL``) instead of one JSON blob per
+    event (``SLUG:pages``) rewritten after every URL. What each URL's last try found is kept;
+    a dead link without a copy waits a day before it is tried again (the old blob never
+    tried it again)."""
+    from datetime import timedelta
+
+    later = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0).isoformat()
+    old = db.execute("SELECT key, state, updated_at FROM source_state "
+                     "WHERE source = 'web' AND key LIKE '%:pages'").fetchall()
+    for key, blob, updated_at in old:
+        slug = key.removesuffix(":pages")
+        try:
+            pages = json.loads(blob).get("pages") or {}
+        except (ValueError, AttributeError):
+            pages = {}
+        rows = []
+        for url, result in pages.items():
+            if not isinstance(result, dict):
+                continue
+            note = result.get("note") or ""
+            state = dict(result)
+            if note == "dead":
+                state.update(outcome="dead", dead=1, next_try=later)
+            elif result.get("archived"):
+                state["outcome"] = "archived"
+            elif note in ("robots", "private address"):
+                state["outcome"] = "robots" if note == "robots" else "private"
+            else:
+                state["outcome"] = "ok" if result.get("final") else "failed"
+            rows.append(("web", f"{slug}:page:{url}", json.dumps(state, sort_keys=True),
+                         updated_at))
+        db.conn.executemany("INSERT OR IGNORE INTO source_state (source, key, state, updated_at) "
+                            "VALUES (?, ?, ?, ?)", rows)
+        db.execute("DELETE FROM source_state WHERE source = 'web' AND key = ?", (key,))
+
+
 def _create_indexes(conn: sqlite3.Connection) -> None:
     for name, target in INDEXES.items():
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
