@@ -150,19 +150,26 @@ def test_a_dripping_server_is_cut_off_and_the_others_are_saved(tmp_path, httpser
     listener.bind(("127.0.0.1", 0))
     listener.listen()
 
-    def drip():
-        conn, _ = listener.accept()
+    def drip(conn):
         conn.recv(4096)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n")
-        while not stop.is_set():
-            try:
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n")
+            while not stop.is_set():
                 conn.sendall(b"x")
-            except OSError:
-                break
-            time.sleep(0.2)
+                time.sleep(0.2)
+        except OSError:
+            pass
         conn.close()
 
-    threading.Thread(target=drip, daemon=True).start()
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=drip, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
     requests = []
     base = serve_faults(httpserver, requests)
     slow = f"http://127.0.0.1:{listener.getsockname()[1]}/slow"
@@ -170,8 +177,10 @@ def test_a_dripping_server_is_cut_off_and_the_others_are_saved(tmp_path, httpser
     post_links(store, [slow])
     cfg = config.parse(event_config(base, tmp_path, timeout=1, deadline=1),
                        tmp_path / "config" / "eventarchive.toml")
+    settings = HttpSettings.from_config({**cfg.fetch, "retries": 0, "backoff": 0})
     try:
-        (result,) = run(store, cfg)
+        (result,) = fetch(store, cfg, cfg.events, ["web"], {}, http_factory=lambda source, o:
+                          Http(settings, sleep=lambda s: None, **o))
     finally:
         stop.set()
         listener.close()
