@@ -61,6 +61,7 @@ demo: demo-build
 
 bench: $(STAMP)
 	$(PY) bench/import_bench.py --tweets 100000 --repeat 3
+	$(PY) bench/web_bench.py --pages 200 --hosts 4 --latency 0.01
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -78,9 +78,16 @@ def test_seed_and_linked_short_url_fetched_once_with_referrers(tmp_path, httpser
     from warcio.archiveiterator import ArchiveIterator
 
     with open(warcs[0], "rb") as f:
-        records = [(r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
-                   for r in ArchiveIterator(f) if r.rec_type == "response"]
-    assert records[0][0].endswith("/post/") and b"standing room only" in records[0][1]
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
+                    r.content_stream().read()) for r in ArchiveIterator(f)]
+    assert records[0][0] == "warcinfo"
+    exchanges = [(kind, uri) for kind, uri, _ in records[1:]]
+    # Each response with its request; the short link's redirect hop is kept for replay.
+    assert exchanges == [("response", base + "robots.txt"), ("request", base + "robots.txt"),
+                         ("response", base + "post/"), ("request", base + "post/"),
+                         ("response", base + "s/abc"), ("request", base + "s/abc"),
+                         ("response", base + "post/"), ("request", base + "post/")]
+    assert b"standing room only" in records[3][2]
 
 
 def test_a_rerun_is_all_conditional_and_adds_nothing(tmp_path, httpserver, page):
@@ -269,3 +276,89 @@ def test_a_dead_link_without_a_copy_is_not_tried_again_on_every_run(tmp_path, ht
     (second,) = run(store, cfg)
     assert len(httpserver.log) == asked and second.problems == []
     assert not any("twitter.com" in str(request.url) for request, _ in httpserver.log)
+
+
+def warc_records(tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    found = []
+    for path in sorted((tmp_path / "data" / "media" / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as f:
+            found += [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
+                       r.content_stream().read()) for r in ArchiveIterator(f)]
+    return found
+
+
+def test_the_warc_holds_the_api_answers_an_article_was_built_from(tmp_path, httpserver, fixtures):
+    base = httpserver.url_for("").rstrip("/")
+    body = (fixtures / "guardian" / "content-world-cafe.json").read_text()
+    import json
+
+    content_id = json.loads(body)["response"]["content"]["id"]
+    httpserver.expect_request(f"/guardian/{content_id}").respond_with_data(
+        body, content_type="application/json")
+    httpserver.expect_request("/gone").respond_with_data("", status=404)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/wayback/available").respond_with_handler(
+        wayback_availability({base + "/gone": ("20111028120000", "200")}))
+    httpserver.expect_request(f"/web/20111028120000id_/{base}/gone").respond_with_response(
+        html("<html><body><article><p>" + "The programme for the day. " * 20 +
+             "</p></article></body></html>"))
+    cfg = config.parse({
+        "events": [{"slug": EVENT, "urls": [f"http://www.guardian.co.uk/{content_id}",
+                                            base + "/gone"]}],
+        "sources": {"web": {"per_host_delay": 0}, "guardian": {"base_url": base + "/guardian"},
+                    "wayback": {"base_url": base,
+                                "availability_url": base + "/wayback/available"}},
+        "fetch": {"allow_private_addresses": True},
+    }, tmp_path / "config" / "eventarchive.toml")
+    store = Store.open(tmp_path / "a.db")
+
+    def factory(source, options):
+        return Http(HttpSettings(backoff=0, retries=0), sleep=lambda s: None, **options)
+
+    env = {"EVENTARCHIVE_GUARDIAN_KEY": "sekrit-key"}
+    (result,) = fetch(store, cfg, cfg.events, ["web"], env, http_factory=factory)
+    assert result.problems == []
+    records = warc_records(tmp_path)
+    assert [kind for kind, _, _ in records].count("warcinfo") == 1
+    responses = [uri for kind, uri, _ in records if kind == "response"]
+    requests = [uri for kind, uri, _ in records if kind == "request"]
+    assert responses == requests  # each response with its request
+    assert any(uri.startswith(f"{base}/guardian/{content_id}?") for uri in responses)
+    assert any(uri.startswith(f"{base}/wayback/available?") for uri in responses)
+    assert f"{base}/web/20111028120000id_/{base}/gone" in responses
+    # The key the API was asked with is not in the archive.
+    assert not any(b"sekrit-key" in (uri or "").encode() + payload
+                   for _, uri, payload in records)
+
+
+def test_a_seed_without_validators_is_rechecked_after_a_day_then_less_often(
+        tmp_path, httpserver, page):
+    import json
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/post/").respond_with_response(html(page))
+    store = Store.open(tmp_path / "a.db")
+    cfg = make_config(tmp_path, [httpserver.url_for("/post/")])
+    def pages_asked():
+        return sum(request.path == "/post/" for request, _ in httpserver.log)
+
+    run(store, cfg)
+    (second,) = run(store, cfg)  # within the day: nothing is asked
+    assert pages_asked() == 1 and second.problems == []
+
+    def state():
+        (value,) = store.conn.execute("select state from source_state where source = 'web'"
+                                      ).fetchone()
+        return json.loads(value)
+
+    first_try = state()
+    assert first_try["unchanged"] == 0
+    with store.conn:  # a day later
+        store.conn.execute("update source_state set state = json_set(state, '$.next_try', "
+                           "'2000-01-01T00:00:00+00:00')")
+    (third,) = run(store, cfg)
+    assert pages_asked() == 2 and third.new_items == 0
+    again = state()
+    assert again["unchanged"] == 1 and again["next_try"] > first_try["next_try"]

@@ -14,12 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
-from sqlite_utils import Migrations
 
 from .curation import Curation
 from .errors import NoArchive
 from .records import Batch, Rows
 from .runlog import RunLog, now_iso
+from .schema import INDEXES, create_indexes, fts_in_step, migrations  # noqa: F401
 from .upserts import (  # noqa: F401 - re-exported: tests and Datasette build rows with them
     AUTHOR_SQL,
     EVENT_ITEM_SQL,
@@ -40,221 +40,6 @@ from .upserts import (  # noqa: F401 - re-exported: tests and Datasette build ro
     TAG_SQL,
     _upsert_sql,
 )
-
-migrations = Migrations("eventarchive")
-
-# Secondary indexes, by name. Store.bulk() drops them for a big load and builds them again after
-# (one sort each instead of millions of B-tree inserts); Store.open() rebuilds any that a killed
-# bulk load left missing.
-INDEXES = {
-    "idx_items_published_at": "items(published_at)",
-    "idx_items_author_id": "items(author_id)",
-    "idx_items_platform": "items(platform)",
-    "idx_items_kind": "items(kind)",
-    "idx_items_in_reply_to": "items(in_reply_to)",
-    "idx_event_items_item_id": "event_items(item_id)",
-    "idx_media_item_id": "media(item_id)",
-    "idx_links_url": "links(url)",
-    "idx_hashtags_tag": "hashtags(tag)",
-    "idx_mentions_handle": "mentions(handle)",
-    "idx_reposts_item_id": "reposts(item_id)",
-}
-
-
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE events (
-            slug TEXT PRIMARY KEY,
-            name TEXT,
-            starts_at TEXT,
-            ends_at TEXT,
-            description TEXT
-        );
-        CREATE TABLE authors (
-            id TEXT PRIMARY KEY,
-            platform TEXT NOT NULL,
-            handle TEXT,
-            display_name TEXT,
-            url TEXT,
-            avatar_url TEXT
-        );
-        CREATE TABLE items (
-            id TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            platform TEXT NOT NULL,
-            native_id TEXT NOT NULL,
-            url TEXT,
-            author_id TEXT REFERENCES authors(id),
-            published_at TEXT,
-            title TEXT,
-            text TEXT,
-            html TEXT,
-            in_reply_to TEXT,
-            raw TEXT,
-            fetched_at TEXT
-        );
-        CREATE TABLE event_items (
-            event TEXT NOT NULL REFERENCES events(slug),
-            item_id TEXT NOT NULL REFERENCES items(id),
-            position INTEGER,
-            PRIMARY KEY (event, item_id)
-        ) WITHOUT ROWID;
-        CREATE TABLE media (
-            id TEXT PRIMARY KEY,
-            item_id TEXT NOT NULL REFERENCES items(id),
-            url TEXT,
-            path TEXT,
-            mime TEXT,
-            width INTEGER,
-            height INTEGER,
-            taken_at TEXT,
-            alt_text TEXT,
-            sha256 TEXT
-        );
-        CREATE TABLE links (
-            item_id TEXT NOT NULL REFERENCES items(id),
-            url TEXT NOT NULL,
-            resolved_url TEXT,
-            status INTEGER,
-            archived_url TEXT,
-            PRIMARY KEY (item_id, url)
-        ) WITHOUT ROWID;
-        CREATE TABLE hashtags (
-            item_id TEXT NOT NULL REFERENCES items(id),
-            tag TEXT NOT NULL,
-            PRIMARY KEY (item_id, tag)
-        ) WITHOUT ROWID;
-        CREATE TABLE mentions (
-            item_id TEXT NOT NULL REFERENCES items(id),
-            handle TEXT NOT NULL,
-            author_id TEXT,
-            PRIMARY KEY (item_id, handle)
-        ) WITHOUT ROWID;
-        CREATE TABLE reposts (
-            id TEXT PRIMARY KEY,
-            item_id TEXT NOT NULL REFERENCES items(id),
-            author_id TEXT REFERENCES authors(id),
-            reposted_at TEXT
-        );
-        CREATE TABLE fetch_runs (
-            id INTEGER PRIMARY KEY,
-            source TEXT NOT NULL,
-            event TEXT,
-            started_at TEXT NOT NULL,
-            finished_at TEXT,
-            status TEXT,
-            new_items INTEGER,
-            errors TEXT
-        );
-        """
-    )
-    _create_indexes(db.conn)
-    db["items"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
-    # New rows are indexed by Store.save in one INSERT … SELECT per batch: a per-row trigger
-    # made bulk imports 2.7× slower (docs/decisions.md). Update and delete triggers stay.
-    db.execute("DROP TRIGGER items_ai")
-    # What Datasette's "browse" page shows: one row per item with its author and events.
-    # search_rowid lets Datasette run the items_fts search on the view.
-    db.execute(
-        """
-        CREATE VIEW browse AS
-        SELECT items.rowid AS search_rowid, items.id, items.published_at,
-               substr(items.published_at, 1, 10) AS day, items.platform, items.kind,
-               coalesce(authors.display_name, authors.handle) AS author, items.title,
-               items.text, items.url,
-               (SELECT json_group_array(event) FROM event_items
-                WHERE event_items.item_id = items.id) AS events
-        FROM items LEFT JOIN authors ON authors.id = items.author_id
-        WHERE items.id NOT IN (SELECT id FROM reposts)
-        """
-    )
-
-
-@migrations()
-def m002_source_state(db: sqlite_utils.Database) -> None:
-    """Where each source's incremental fetch got to, per query (since ids, cursors)."""
-    db.execute(
-        """
-        CREATE TABLE source_state (
-            source TEXT NOT NULL,
-            key TEXT NOT NULL,
-            state TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (source, key)
-        )
-        """
-    )
-
-
-@migrations()
-def m003_media_license(db: sqlite_utils.Database) -> None:
-    """The licence a photo was published under (Flickr says; most platforms do not)."""
-    db.execute("ALTER TABLE media ADD COLUMN license TEXT")
-
-
-@migrations()
-def m008_runs(db: sqlite_utils.Database) -> None:
-    """Which process a run belongs to, so a run whose process was killed shows as interrupted
-    instead of 'running' for ever."""
-    db.execute("ALTER TABLE fetch_runs ADD COLUMN pid INTEGER")
-
-
-@migrations()
-def m005_curation(db: sqlite_utils.Database) -> None:
-    """A curator's story: pinned, hidden and moved items, and their words between them. Kept
-    apart from the items, so re-imports and re-fetches never touch it."""
-    db.executescript(
-        """
-        CREATE TABLE curation (
-            event TEXT NOT NULL,
-            item_id TEXT NOT NULL,
-            pinned INTEGER NOT NULL DEFAULT 0,
-            hidden INTEGER NOT NULL DEFAULT 0,
-            after_item_id TEXT,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (event, item_id)
-        ) WITHOUT ROWID;
-        CREATE TABLE annotations (
-            id INTEGER PRIMARY KEY,
-            event TEXT NOT NULL,
-            after_item_id TEXT,
-            text TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        );
-        """
-    )
-
-
-@migrations()
-def m004_fts_and_notes(db: sqlite_utils.Database) -> None:
-    """Store alone keeps items_fts in step (no triggers racing its per-batch insert), and an
-    index that the old triggers broke (an item saved twice in one batch) is rebuilt."""
-    db.execute("DROP TRIGGER IF EXISTS items_au")
-    db.execute("DROP TRIGGER IF EXISTS items_ad")
-    db.execute("DROP TRIGGER IF EXISTS items_ai")
-    if not fts_in_step(db.conn):
-        db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
-
-
-def fts_in_step(conn: sqlite3.Connection) -> bool:
-    """FTS5's own integrity check of items_fts against `items`, plus one entry per row."""
-    opened = not conn.in_transaction  # the check is an INSERT: sqlite3 would BEGIN for it
-    try:
-        conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
-    except sqlite3.DatabaseError:
-        return False
-    finally:
-        if opened and conn.in_transaction:
-            conn.rollback()
-    indexed = conn.execute("SELECT count(*) FROM items_fts_docsize").fetchone()[0]
-    return indexed == conn.execute("SELECT count(*) FROM items").fetchone()[0]
-
-
-def _create_indexes(conn: sqlite3.Connection) -> None:
-    for name, target in INDEXES.items():
-        conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 
 
 class Store(RunLog):
@@ -323,7 +108,7 @@ class Store(RunLog):
             f"({', '.join('?' for _ in INDEXES)})", tuple(INDEXES)
         ).fetchone()[0] < len(INDEXES):
             with self.conn:
-                _create_indexes(self.conn)
+                create_indexes(self.conn)
 
     @contextmanager
     def bulk(self) -> Iterator[None]:

@@ -1,42 +1,51 @@
 """The web record: every link in archived posts and every seed URL of an event, unshortened,
 fetched politely and kept as an ``article`` item with its provenance.
 
-For each URL: follow redirects (t.co, sfy.co, bit.ly … are just redirects) with the private-
-address guard on every hop; send ``If-None-Match`` / ``If-Modified-Since`` when the page was
-fetched before; respect robots.txt; pace requests per host; write the raw exchange to a WARC
-file; extract the main text and metadata with trafilatura. A dead link (DNS failure, 404, 410)
-is looked up in the Wayback Machine. Each referring post's ``links`` row gets the final URL,
-status and archived copy.
+One query per URL (``page:URL``), each with its own stored state: validators (ETag,
+Last-Modified), the outcome, final address, status, archived copy, WARC record, a hash of the
+content and when to try again. For each URL: skip what is not a web address before any
+request; follow redirects with the private-address guard on every hop; send ``If-None-Match`` /
+``If-Modified-Since`` when the page was fetched before; respect robots.txt; pace requests per
+host; write the exchange (and the API answers read for it) to the run's WARC file; extract the
+main text and metadata with trafilatura. A dead link (no such host, 404, 410, a refused
+connection or a failed TLS handshake) is looked up in the Wayback Machine, and without a copy
+it is tried again after 1, 7, then 30 days. A seed page's own links are followed one step (as
+``Page.follow`` queries, which never follow further). Each referring post's ``links`` row gets
+the final URL, status and archived copy.
 """
 
 from __future__ import annotations
 
-import io
-import re
+import hashlib
+import inspect
+import ipaddress
 import time
 import urllib.robotparser
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-import orjson
-import trafilatura
 
 from ..http import FetchError, PrivateAddress, RateLimited
-from ..records import Author, Batch, Item, Link, Problem
-from ..times import utc_iso
-from . import Context, Page, Query, Setting, Source, guardian, storify, wayback, wordpress
+from ..records import Batch, Link, Problem
+from ..warc import Capture, WarcFile
+from . import Context, Page, Query, Setting, Source, guardian, wayback, wordpress
+from ._web_read import from_archive, is_storify, parse_page, story_from_archive
+
+__all__ = ["SOURCE", "fetch", "parse_page", "plan", "unfetchable"]
 
 NAME = "web"
 PLATFORM = "web"
 DEAD_STATUSES = (404, 410)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+DAY = 86400.0
+DEAD_RETRY_DAYS = (1, 7, 30)  # a dead link without a copy: tried again after these
+UNCHANGED_MAX_DAYS = 30  # a seed page without validators: re-checked after 1, 2, 4 … 30 days
 
 
-def plan(ctx: Context) -> list:
-    """One query per event: its seed URLs (always re-checked, conditionally) and the links of
+def plan(ctx: Context) -> list[Query]:
+    """One query per URL: the event's seed URLs (re-checked on later runs) and the links of
     its posts that were never resolved, each with the items that refer to it."""
     event, settings = ctx.event, ctx.settings
     urls: dict[str, list[str]] = {url: [] for url in event.urls}
@@ -47,102 +56,199 @@ def plan(ctx: Context) -> list:
         return []
     wayback_settings = ctx.source_settings("wayback")
     guardian_settings = ctx.source_settings("guardian")
-    return [Query("pages", {
-        "urls": urls, "seeds": list(event.urls), "robots": settings["robots"],
-        "delay": float(settings["per_host_delay"]),
-        "warc": str(Path(ctx.media_dir) / "warc") if ctx.media_dir else None,
+    run = _Run(params={
         "around": event.starts_at,
         "wayback": {"base": wayback_settings["base_url"],
                     "availability_url": wayback_settings["availability_url"]},
         "wordpress": {"wpcom_base": ctx.source_settings("wordpress")["wpcom_base"]},
         "guardian": {"base_url": guardian_settings["base_url"],
                      "key": ctx.env.get(guardian.KEY_ENV) or guardian.DEFAULT_KEY},
-    })]
+    }, polite=_Politeness(float(settings["per_host_delay"]), settings["robots"]),
+        warc=WarcFile(Path(ctx.media_dir) / "warc", about=f"eventarchive: {event.slug}")
+        if ctx.media_dir else None)
+    seeds = set(event.urls)
+    return [run.query(url, referrers, url in seeds) for url, referrers in urls.items()]
+
+
+class _Run:
+    """What the queries of one run share (created by ``plan``; only ``Page.state`` is
+    stored): politeness per host, the run's WARC file, the settings of the sources the web
+    stage reads through, and the URLs planned or done, so a page is fetched once per run."""
+
+    def __init__(self, params: dict, polite: _Politeness, warc: WarcFile | None,
+                 clock=time.time):
+        self.params, self.polite, self.warc, self.clock = params, polite, warc, clock
+        self.queries: dict[str, Query] = {}
+        self.results: dict[str, dict] = {}
+        self._capture: Capture | None = None
+
+    def query(self, url: str, referrers: list[str], seed: bool) -> Query:
+        query = Query(f"page:{url}", {"url": url, "referrers": list(referrers), "seed": seed,
+                                      "run": self})
+        self.queries[url] = query
+        return query
+
+    def capture(self, http) -> Capture:
+        """The client wrapped to remember its answers (one wrapper per run, so the Wayback
+        pacing, kept per client, holds across URLs)."""
+        if self._capture is None or self._capture.http is not http:
+            self._capture = Capture(http)
+        return self._capture
+
+    def archive(self, capture: Capture) -> dict[str, str]:
+        """Write what was captured so far to the WARC file (on disk before the batch citing
+        it is saved); ``{url: "file#record-id"}``."""
+        responses = capture.take()
+        return self.warc.write(responses, capture.redact) if self.warc else {}
+
+    def follow(self, found: dict[str, list[str]], batch: Batch) -> list[Query]:
+        """A seed page's links, one step: new queries for URLs not planned in this run; URLs
+        done already are resolved in ``batch``, those still to come get the referrers."""
+        new = []
+        for url, item_ids in found.items():
+            if url in self.results:
+                result = self.results[url]
+                batch.links += [Link(i, url, result.get("final"), result.get("status"),
+                                     result.get("archived")) for i in item_ids]
+            elif url in self.queries:
+                self.queries[url].params["referrers"] += item_ids
+            else:
+                new.append(self.query(url, item_ids, seed=False))
+        return new
 
 
 class _Politeness:
-    """robots.txt per host, and a pause between two requests to the same host."""
+    """robots.txt once per origin, and a pause between two requests to the same host."""
 
-    def __init__(self, http, delay: float, robots: bool, clock=time.monotonic):
-        self.http, self.delay, self.robots, self.clock = http, delay, robots, clock
+    def __init__(self, delay: float, robots: bool, clock=time.monotonic):
+        self.delay, self.robots, self.clock = delay, robots, clock
         self.parsers: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self.last: dict[str, float] = {}
 
-    def allowed(self, url: str) -> bool:
+    def allowed(self, http, url: str) -> bool:
         if not self.robots:
             return True
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self.parsers:
             parser = urllib.robotparser.RobotFileParser()
+            self.parsers[origin] = None  # no robots.txt (or unreachable): nothing is forbidden
             try:
-                response = self.http.request("GET", f"{origin}/robots.txt")
+                response = http.request("GET", f"{origin}/robots.txt", **one_retry(http))
                 parser.parse(response.text.splitlines())
-            except FetchError:
-                parser = None  # no robots.txt (or unreachable): nothing is forbidden
-            self.parsers[origin] = parser
+                self.parsers[origin] = parser
+            except (FetchError, httpx.HTTPError):
+                pass
         parser = self.parsers[origin]
-        agent = self.http.settings.user_agent.split("/")[0]
+        agent = http.settings.user_agent.split("/")[0]
         return parser is None or parser.can_fetch(agent, url)
 
-    def wait(self, url: str) -> None:
+    def wait(self, http, url: str) -> None:
         host = urlsplit(url).netloc
         if host in self.last:
             pause = self.delay - (self.clock() - self.last[host])
             if pause > 0:
-                self.http.sleep(pause)
+                http.sleep(pause)
         self.last[host] = self.clock()
 
 
-def fetch(http, query, state: dict):
-    """One Page per URL: the article (if any) and its referrers' resolved links."""
+def fetch(http, query: Query, state: dict):
+    """One Page for one URL: the article (if any), its referrers' resolved links, and what to
+    remember about the URL; a seed's links come back as ``follow`` queries."""
     params = query.params
-    pages = dict(state.get("pages") or {})
-    polite = _Politeness(http, params["delay"], params["robots"])
-    seeds = set(params.get("seeds", ()))
-    queue = {url: (list(referrers), url in seeds) for url, referrers in params["urls"].items()}
-    done = set()
-    while queue:
-        url, (referrers, is_seed) = next(iter(queue.items()))
-        del queue[url]
-        done.add(url)
-        batch = Batch()
-        if not is_seed and url in pages:
-            # Tried on an earlier run (dead, refused, archived): only its referrers are new.
-            result = pages[url]
-            for item_id in referrers:
-                batch.links.append(Link(item_id, url, result.get("final"), result.get("status"),
-                                        result.get("archived")))
-            yield Page(batch, {"pages": dict(pages)})
-            continue
-        try:
-            result = _fetch_one(http, polite, url, pages.get(url) or {}, batch, params)
-        except RateLimited:
-            raise  # the whole source stops; the next run carries on
-        except FetchError as exc:  # one bad link never stops the others
-            batch.problems.append(Problem(url, str(exc)))
-            result = {"status": exc.status}
-        pages[url] = result
-        if is_seed and not guardian.is_guardian(url):
-            # One step further, no more: the pages an event's own write-up links to (its
-            # Storify story, the newspaper piece) are part of the record; their links are not.
-            for link in batch.links:
-                if (link.url not in done and link.url.startswith(("http://", "https://"))
-                        and not _is_post_link(link.url)):
-                    queue.setdefault(link.url, ([], False))[0].append(link.item_id)
-        for item_id in referrers:
-            batch.links.append(Link(item_id, url, result.get("final"), result.get("status"),
-                                    result.get("archived")))
-        yield Page(batch, {"pages": dict(pages)})
+    run: _Run = params["run"]
+    url, seed = params["url"], params["seed"]
+    batch = Batch()
+    now = run.clock()
+    reason = unfetchable(url)
+    if reason is not None:
+        if state.get("outcome") != "skipped":  # said once, not on every run
+            batch.problems.append(Problem(url, f"{reason}; skipped"))
+        result = {"outcome": "skipped", "reason": reason}
+    elif due(state, seed, now):
+        result = _visit(http, run, url, state, batch, seed, now)
+    else:
+        result = dict(state)  # settled, or not due again yet: nothing is asked
+    run.results[url] = result
+    follow = run.follow(result.get("follow") or {}, batch) if seed else []
+    for item_id in params["referrers"]:
+        batch.links.append(Link(item_id, url, result.get("final"), result.get("status"),
+                                result.get("archived")))
+    yield Page(batch, result, follow)
 
 
-def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
-               params: Mapping) -> dict:
+def due(state: dict, seed: bool, now: float) -> bool:
+    """Whether to ask for a URL now. Seeds are re-checked; a link is fetched until it is
+    settled (read, archived, skipped); a dead one waits for its ``next_try``."""
+    outcome = state.get("outcome")
+    if outcome is None:
+        return True
+    if state.get("next_try") and _iso(now) < state["next_try"]:
+        return False
+    return seed or outcome in ("failed", "dead")
+
+
+def _visit(http, run: _Run, url: str, seen: dict, batch: Batch, seed: bool,
+           now: float) -> dict:
+    capture = run.capture(http)
+    try:
+        result = _fetch_one(capture, run, url, seen, batch)
+    except RateLimited:
+        raise  # the whole source stops; the next run carries on
+    except FetchError as exc:  # one bad link never stops the others
+        batch.problems.append(Problem(url, str(exc)))
+        result = {"outcome": "failed", "status": exc.status}
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:  # what the HTTP layer did not name
+        batch.problems.append(Problem(url, f"{urlsplit(url).hostname}: could not read the "
+                                      f"answer ({type(exc).__name__}: {exc})"))
+        result = {"outcome": "failed", "status": None}
+    finally:
+        run.archive(capture)  # the API answers read for this URL, before the batch is saved
+    found = {link.url: [] for link in batch.links}
+    for link in batch.links:
+        found[link.url].append(link.item_id)
+    found = {u: ids for u, ids in found.items() if u != url and u.startswith(("http://",
+             "https://")) and not _is_post_link(u)}
+    if seed and found and not guardian.is_guardian(url):
+        # One step further, no more: the pages an event's own write-up links to (its Storify
+        # story, the newspaper piece) are part of the record; their links are not.
+        result["follow"] = found
+    return schedule(seen, result, now, seed)
+
+
+KEPT = ("final", "status", "etag", "last_modified", "archived", "warc", "hash", "follow",
+        "dead", "unchanged", "redirects")
+
+
+def schedule(old: dict, new: dict, now: float, seed: bool) -> dict:
+    """The state to store after a try: what is still true from before, what this try found,
+    and when to try again (see docs/decisions.md, "How often the web stage asks again")."""
+    result = {**{k: old[k] for k in KEPT if k in old}, **new, "checked_at": _iso(now)}
+    result.pop("next_try", None)
+    outcome = result["outcome"]
+    if outcome == "dead" or (outcome == "archived" and seed):
+        result["dead"] = old.get("dead", 0) + 1
+        days = DEAD_RETRY_DAYS[min(result["dead"], len(DEAD_RETRY_DAYS)) - 1]
+        result["next_try"] = _iso(now + days * DAY)
+    else:
+        result.pop("dead", None)
+    if outcome == "ok" and seed and not (result.get("etag") or result.get("last_modified")):
+        same = result.get("hash") is not None and result.get("hash") == old.get("hash")
+        result["unchanged"] = old.get("unchanged", -1) + 1 if same else 0
+        days = min(2 ** result["unchanged"], UNCHANGED_MAX_DAYS)
+        result["next_try"] = _iso(now + days * DAY)
+    else:
+        result.pop("unchanged", None)
+    return result
+
+
+def _fetch_one(http, run: _Run, url: str, seen: dict, batch: Batch) -> dict:
     """Fetch, extract and record one URL; returns what to remember about it."""
-    if _is_storify(url):
-        return _story_from_archive(http, url, batch, params)
+    params = run.params
+    if is_storify(url):
+        return story_from_archive(http, url, batch, params)
     if wayback.is_known_dead(url):  # posterous, friendfeed …: only the archive has them
-        return _from_archive(http, url, None, batch, params)
+        return _dead(http, url, "the site is gone", None, seen, batch, params)
     if guardian.is_guardian(url):
         try:
             found = guardian.fetch_article(http, url, **params["guardian"])
@@ -150,28 +256,27 @@ def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
             pass  # a gallery, a section page: read it as a page
         else:
             batch.extend(found)
-            return {"final": url, "status": 200, "note": "Guardian Content API"}
-    if not polite.allowed(url):
+            return {"outcome": "ok", "final": url, "status": 200, "note": "Guardian Content API"}
+    if not run.polite.allowed(http, url):
         batch.problems.append(Problem(url, "robots.txt asks robots not to fetch this page"))
-        return {**seen, "status": seen.get("status"), "note": "robots"}
+        return {"outcome": "robots", "note": "robots"}
     headers = {}
     if seen.get("etag"):
         headers["If-None-Match"] = seen["etag"]
     if seen.get("last_modified"):
         headers["If-Modified-Since"] = seen["last_modified"]
-    polite.wait(url)
+    run.polite.wait(http, url)
     try:
-        response = http.request("GET", url, headers=headers)
+        response = http.request("GET", url, headers=headers, **one_retry(http))
     except PrivateAddress as exc:
         batch.problems.append(Problem(url, str(exc)))
-        return {"status": None, "note": "private address"}
+        return {"outcome": "private", "status": None, "note": "private address"}
     except FetchError as exc:
-        if exc.status in DEAD_STATUSES or exc.gone:
-            return _from_archive(http, url, exc, batch, params)
-        batch.problems.append(Problem(url, str(exc)))
-        return {"status": exc.status}
+        if exc.status in DEAD_STATUSES or exc.gone or is_refused(exc):
+            return _dead(http, url, str(exc), exc.status, seen, batch, params)
+        raise
     final = str(response.url)
-    remembered = {"final": final, "status": response.status_code,
+    remembered = {"outcome": "ok", "final": final, "status": response.status_code,
                   "etag": response.headers.get("etag") or seen.get("etag"),
                   "last_modified": response.headers.get("last-modified")
                   or seen.get("last_modified"),
@@ -179,8 +284,10 @@ def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
     if response.status_code == 304:
         remembered.update(final=seen.get("final", final), status=seen.get("status", 200))
         return remembered
-    if params.get("warc"):
-        remembered["warc"] = write_warc(Path(params["warc"]), response)
+    remembered["hash"] = hashlib.sha256(response.content).hexdigest()
+    remembered["warc"] = run.archive(http).get(final)
+    if remembered["hash"] == seen.get("hash") and seen.get("outcome") == "ok":
+        return remembered  # the same bytes as last time: nothing new to read
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type and content_type not in HTML_TYPES:
         batch.problems.append(Problem(url, f"not a web page ({content_type}); the link is kept"))
@@ -195,8 +302,15 @@ def _fetch_one(http, polite: _Politeness, url: str, seen: dict, batch: Batch,
     body = response.text if response.charset_encoding else response.content
     parse_page(body, final, batch, provenance={
         "requested": url, "final": final, "status": response.status_code,
-        "redirects": remembered["redirects"], "warc": remembered.get("warc")})
+        "redirects": remembered["redirects"], "warc": remembered["warc"]})
     return remembered
+
+
+def _dead(http, url: str, why: str, status, seen: dict, batch: Batch, params) -> dict:
+    """A dead link: its archived copy, looked up once (a copy found before is kept)."""
+    if seen.get("archived"):
+        return {"outcome": "archived", "status": status}
+    return from_archive(http, url, why, status, batch, params)
 
 
 def _is_wordpress(html: str, url: str) -> bool:
@@ -205,148 +319,63 @@ def _is_wordpress(html: str, url: str) -> bool:
                 or 'content="WordPress' in html)
 
 
-def _from_archive(http, url: str, error: FetchError | None, batch: Batch,
-                  params: Mapping) -> dict:
-    """A dead link: the Wayback Machine's capture nearest the event, when there is one."""
-    why = str(error) if error else "the site is gone"
-    status = error.status if error else None
-    try:
-        # A short link's capture is a redirect, which the archive follows to its target.
-        snapshot = wayback.closest(http, url, params.get("around"), status="200|30[12]",
-                                   **params["wayback"])
-        if snapshot is None:
-            batch.problems.append(Problem(url, f"{why}; the Wayback Machine has no copy either"))
-            return {"status": status, "note": "dead"}
-        response = wayback.fetch_snapshot(http, snapshot)
-    except FetchError as exc:
-        batch.problems.append(Problem(url, f"{why}; the Wayback Machine: {exc}"))
-        return {"status": status, "note": "dead"}
-    parse_page(response.text, url, batch, provenance={
-        "requested": url, "status": status, "archived": snapshot.url,
-        "snapshot_timestamp": snapshot.timestamp})
-    return {"status": status, "archived": snapshot.url, "note": "archived copy"}
-
-
 def _is_post_link(url: str) -> bool:
     """A link to a post on a network we fetch through its API (a tweet): no page to read."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("mobile.")
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("mobile.")
+    except ValueError:
+        return False
     return host in ("twitter.com", "x.com") and "/status/" in parts.path
 
 
-def _is_storify(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("sfy.co", "storify.com") or host.endswith(".storify.com")
-
-
-def _story_from_archive(http, url: str, batch: Batch, params: Mapping) -> dict:
-    """A Storify story (closed in 2018) from the Wayback Machine. Every form the archive holds
-    is tried (API JSON, page, /embed, .html export, 2011 .json) and the most complete kept;
-    a capture holding only part of the story says so."""
-    around, archive = params.get("around"), params["wayback"]
-    story_id = storify.story_id_from_url(url)
-    tried: list[tuple[tuple, Batch, storify.StoryResult, wayback.Snapshot]] = []
+def unfetchable(url: str) -> str | None:
+    """Why ``url`` cannot be fetched, decided before any request (None: it can be tried):
+    another scheme (``mailto:``, ``javascript:``, ``file:``, ``data:``) or an invalid host
+    (``http://999.1.1.1/``, ``http://0177.0.0.1/``, ``http://[::1/``)."""
     try:
-        if story_id is None:  # sfy.co/XXXX: its capture redirects to the story
-            snapshot = wayback.closest(http, url, around, status="30[12]|200", **archive)
-            if snapshot is None:
-                batch.problems.append(Problem(url, "a Storify short link the Wayback Machine "
-                                                   "never captured"))
-                return {"status": None, "note": "dead"}
-            response = wayback.fetch_snapshot(http, snapshot)
-            story_id = storify.story_id_from_url(str(response.url))
-            if story_id is None:
-                batch.problems.append(Problem(url, "its archived copy is not a Storify story"))
-                return {"status": None, "note": "dead"}
-        for candidate in storify.capture_candidates(story_id):
-            snapshot = wayback.closest(http, candidate, around, **archive)
-            if snapshot is None:
-                continue
-            trial = Batch()
-            try:
-                result = storify.fetch_capture(http, snapshot.raw_url, trial,
-                                               story_url=f"https://storify.com/{story_id}")
-            except (FetchError, ValueError):
-                continue
-            tried.append(((result.complete, result.have), trial, result, snapshot))
-            if result.complete:
-                break
-    except FetchError as exc:
-        batch.problems.append(Problem(url, f"the Wayback Machine: {exc}"))
-    if not tried:
-        batch.problems.append(Problem(url, f"no capture of Storify story {story_id} could be "
-                                           "read in the Wayback Machine"))
-        return {"status": None, "note": "dead"}
-    _, best, result, snapshot = max(tried, key=lambda t: t[0])
-    batch.extend(best)  # with its "this capture holds 20 of 57 elements" note, if partial
-    # For people: the story page as the archive shows it, whichever form was read.
-    page = wayback.playback_url(f"https://storify.com/{story_id}", snapshot.timestamp,
-                                archive["base"])
-    return {"status": None, "archived": page, "note": f"Storify story ({result.form})"}
+        parts = urlsplit(url.strip())
+        host, _ = parts.hostname, parts.port
+    except ValueError as exc:
+        return f"not a valid address ({exc})"
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return f"not a web address ({scheme}:)" if scheme else "not a web address"
+    if not host:
+        return "not a valid address (no host)"
+    last = host.rsplit(".", 1)[-1]
+    if last.isdigit() or last.startswith("0x"):  # an IPv4 address, written some odd way?
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return f"not a valid address (invalid host {host})"
+    try:
+        httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+        return f"not a valid address ({exc})"
+    return None
 
 
-def parse_page(html: str | bytes, url: str, batch: Batch, provenance: Mapping) -> str | None:
-    """A page's main text and metadata ► an ``article`` item (pure); returns its id."""
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True,
-                                          include_comments=False)
-    if document is None or not (document.text or "").strip():
-        batch.problems.append(Problem(url, "no readable text found on the page"))
-        return None
-    canonical = document.url or url
-    item_id = f"{PLATFORM}:{canonical}"
-    author_id = None
-    if document.author:
-        site = urlsplit(canonical).netloc
-        author_id = f"{PLATFORM}:{site}/{document.author}"
-        batch.authors.append(Author(author_id, PLATFORM, display_name=document.author))
-    published = _published_time(html) or (utc_iso(document.date) if document.date else None)
-    batch.items.append(Item(
-        id=item_id, kind="article", platform=PLATFORM, native_id=canonical, url=canonical,
-        author_id=author_id, published_at=published, title=document.title,
-        text=document.text.strip(),
-        raw=orjson.dumps({**provenance, "site_name": document.sitename,
-                          "description": document.description}).decode(),
-    ))
-    return item_id
+def is_refused(exc: Exception) -> bool:
+    """A refused connection or a failed TLS handshake: for a link, the site is dead. The HTTP
+    layer says so with ``FetchError.refused``; before it did, its message named the
+    ``ConnectError`` that remained after the retries."""
+    return bool(getattr(exc, "refused", False)) or "(ConnectError)" in str(exc)
 
 
-_PUBLISHED = re.compile(
-    r"""<meta\s[^>]*?(?:property|name|itemprop)=["'](?:article:published_time|datePublished|"""
-    r"""dc\.date(?:\.issued)?)["'][^>]*>""", re.I)
-_CONTENT = re.compile(r"""content=["']([^"']+)["']""", re.I)
+def one_retry(http) -> dict:
+    """``retries=1`` where the HTTP client takes a per-call retry count: a link found in a
+    post is worth one retry, not a minute of backoff (API calls keep the default)."""
+    target = getattr(http, "http", http)
+    try:
+        accepted = inspect.signature(target.request).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {"retries": 1} if "retries" in accepted else {}
 
 
-def _published_time(html: str | bytes) -> str | None:
-    """The page's own publication time with its hour (trafilatura keeps only the date)."""
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", "replace")
-    tag = _PUBLISHED.search(html)
-    value = _CONTENT.search(tag.group(0)) if tag else None
-    if not value or "T" not in value.group(1):
-        return None
-    return utc_iso(value.group(1))
-
-
-def write_warc(folder: Path, response: httpx.Response) -> str:
-    """Append the exchange to today's WARC file; returns ``file#record-id`` for provenance."""
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"eventarchive-{datetime.now(UTC):%Y%m%d}.warc.gz"
-    status = f"{response.status_code} {response.reason_phrase}"
-    # The body is stored decoded, so the headers must not claim an encoding or a length.
-    kept = [(k, v) for k, v in response.headers.items()
-            if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")]
-    kept.append(("Content-Length", str(len(response.content))))
-    headers = StatusAndHeaders(status, kept, protocol="HTTP/1.1")
-    with open(path, "ab") as out:
-        writer = WARCWriter(out, gzip=True)
-        record = writer.create_warc_record(str(response.url), "response",
-                                           payload=io.BytesIO(response.content),
-                                           http_headers=headers)
-        writer.write_record(record)
-    return f"{path.name}#{record.rec_headers.get_header('WARC-Record-ID')}"
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).replace(microsecond=0).isoformat()
 
 
 SOURCE = Source(
