@@ -405,4 +405,5 @@ def serve(host, port, allow_sql):
     cfg = _state().config
     Store.open(cfg.database).close()  # create and migrate before serving
     click.echo(f"Serving {cfg.database} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run_server(cfg.database, cfg.media_dir, host=host, port=port, allow_sql=allow_sql)
+    run_server(cfg.database, cfg.media_dir, host=host, port=port, allow_sql=allow_sql,
+               events=cfg.events)

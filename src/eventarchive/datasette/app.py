@@ -9,7 +9,10 @@ from pathlib import Path
 
 from datasette.app import Datasette
 
+from ..config import Event, to_utc
 from . import metadata
+
+HERE = Path(__file__).parent
 
 SETTINGS = {
     # Facet suggestions and full counts are what make a big table's page slow; the archive's
@@ -22,22 +25,37 @@ SETTINGS = {
 
 
 def make_datasette(database: Path, media_dir: Path | None = None,
-                   allow_sql: bool = False) -> Datasette:
+                   allow_sql: bool = False, events: list[Event] = ()) -> Datasette:
     database = Path(database)
-    static = [("media", str(media_dir))] if media_dir and Path(media_dir).is_dir() else []
+    static = [("-/eventarchive", str(HERE / "static"))]
+    if media_dir and Path(media_dir).is_dir():
+        static.append(("media", str(media_dir)))
     settings = dict(SETTINGS, default_allow_sql=allow_sql)
+    meta = metadata.build(database.stem)
+    meta["plugins"] = {"eventarchive": {"events": events_config(events)}}
     return Datasette(
         [str(database)],
-        metadata=metadata.build(database.stem),
+        metadata=meta,
         settings=settings,
         static_mounts=static,
+        template_dir=str(HERE / "templates"),
     )
 
 
+def events_config(events: list[Event]) -> dict:
+    """What the story page needs from the config it is served with: each event's start (its
+    UTC offset is the event's time zone) and its programme's sessions, in UTC."""
+    return {e.slug: {"starts_at": e.starts_at, "sessions": [
+        {"title": s.title, "room": s.room,
+         "starts_at": to_utc(s.starts_at) if s.starts_at else None,
+         "ends_at": to_utc(s.ends_at) if s.ends_at else None} for s in e.sessions]}
+        for e in events}
+
+
 def serve(database: Path, media_dir: Path | None, host: str, port: int,
-          allow_sql: bool = False) -> None:
+          allow_sql: bool = False, events: list[Event] = ()) -> None:
     import uvicorn
 
-    ds = make_datasette(database, media_dir, allow_sql)
+    ds = make_datasette(database, media_dir, allow_sql, events)
     asyncio.run(ds.invoke_startup())
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
