@@ -256,29 +256,38 @@ def fetch(event_slug, sources, max_wait, quiet):
 @cli.command()
 @click.argument("query")
 @event_option
+@click.option("--after", default="", metavar="CURSOR",
+              help="Go on after this hit (the line printed under a full page).")
 @json_option
-def search(query, event_slug, as_json):
+def search(query, event_slug, after, as_json):
     """Full-text search of the archive, the same search Datasette runs.
+
+    Each hit once, best first, 50 a page, times in the event's time zone.
 
     \b
     Example:
         eventarchive search "world cafe" --event coproduction-2011
     """
-    from .search import search as run_search
+    from .search import PAGE, search as run_search, terminal_lines
 
-    store = _state().store()
-    rows = run_search(store, query, event_slug)
+    state = _state()
+    store = state.store()
+    if event_slug and not store.has_event(event_slug):
+        raise click.UsageError(f"there is no event called {event_slug!r} in this archive; "
+                               "`eventarchive status` lists them")
+    rows = run_search(store, query, event_slug, after)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
-        click.echo("No matches.", err=True)
+        click.echo("No more matches." if after else "No matches.", err=True)
         return
-    for row in rows:
-        who = row["handle"] or row["author"] or "?"
-        click.echo(f"{row['published_at'] or '':25} {row['platform']:9} @{who}: {row['snippet']}")
-        if row["url"]:
-            click.echo(f"{'':36}{row['url']}")
+    for line in terminal_lines(rows, state.config):
+        click.echo(line)
+    if len(rows) >= PAGE:
+        click.echo(f"More: eventarchive search {json.dumps(query)}"
+                   + (f" --event {event_slug}" if event_slug else "")
+                   + f" --after '{rows[-1]['cursor']}'", err=True)
 
 
 @cli.command()

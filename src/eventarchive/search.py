@@ -92,6 +92,9 @@ limit 1000
 """
 
 
+PAGE = 50
+
+
 def search(store: Store, q: str, event: str | None = None, after: str = "") -> list[dict]:
     """One page (50) of hits, best first; pass the last hit's ``cursor`` as ``after``."""
     conn = store.conn
@@ -99,3 +102,27 @@ def search(store: Store, q: str, event: str | None = None, after: str = "") -> l
     cursor = conn.execute(SEARCH_SQL, {"q": q, "event": event or "", "after": after or ""})
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor]
+
+
+def terminal_lines(rows: list[dict], config) -> list[str]:
+    """Hits as the terminal shows them: time in the event's zone, who, where, the snippet
+    with the matched words in [brackets], and the address of the original."""
+    import html
+    import re
+
+    from .story_cards import PLATFORM_NAMES, Zone
+
+    lines = []
+    for row in rows:
+        event = config.event(row["event"]) if row.get("event") else None
+        zone = Zone.from_config(event.starts_at if event else None)
+        who = row["author"] or (f"@{row['handle'].lstrip('@')}" if row["handle"] else "?")
+        snippet = re.sub(r"</?mark>", lambda m: "]" if m.group().startswith("</") else "[",
+                         row["snippet"] or "")
+        when = zone.show(row["published_at"]) or "time unknown"
+        lines.append(f"{when} ({zone.label}) · {who} · "
+                     f"{PLATFORM_NAMES.get(row['platform'], row['platform'])}")
+        lines.append(f"  {html.unescape(snippet)}")
+        if row["url"]:
+            lines.append(f"  {row['url']}")
+    return lines

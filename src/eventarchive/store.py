@@ -429,6 +429,10 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------------
 
+    def has_event(self, slug: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM events WHERE slug = ?", (slug,)).fetchone() \
+            is not None
+
     def count(self, table: str) -> int:
         return self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
 
