@@ -16,7 +16,9 @@ def render_cell(value, column, table, database, datasette):
     local_photo = (table == "media" and column == "path") or (table is None and column == "photo")
     if local_photo and value.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp")):
         src = f"/media/{escape(value)}"
-        return Markup(f'<a href="{src}"><img src="{src}" alt="" style="max-height:6em"></a>')
+        name = escape(value.rsplit("/", 1)[-1])
+        return Markup(f'<a href="{src}"><img src="{src}" alt="Photo {name}" '
+                      'style="max-height:6em"></a>')
     return None
 
 
