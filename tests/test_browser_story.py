@@ -6,6 +6,7 @@ axe-core finds no serious or critical accessibility problem on any page the proj
 from __future__ import annotations
 
 import pytest
+
 from conftest import STORY_EVENT
 from test_browser import browser, serving  # noqa: F401  (browser is a fixture)
 

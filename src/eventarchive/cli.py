@@ -268,7 +268,8 @@ def search(query, event_slug, after, as_json):
     Example:
         eventarchive search "world cafe" --event coproduction-2011
     """
-    from .search import PAGE, search as run_search, terminal_lines
+    from .search import PAGE, terminal_lines
+    from .search import search as run_search
 
     state = _state()
     store = state.store()
