@@ -144,11 +144,10 @@ def story_context(conn: sqlite3.Connection, slug: str, args, cfg: dict, base: st
     url = story_url(slug)
     return {
         "event": event, "slug": slug, "zone": zone.label, "zone_known": zone.offset is not None,
-        "dates": _dates(event, zone), "counts": sq.platform_counts(conn, slug),
+        "dates": _dates(event, zone), "counts": page.by_platform,
         "sessions": sessions, "groups": group(cards, sessions, zone), "cards": cards,
         "top_annotations": notes.get(None, []), "total": page.total, "filters": shown,
-        "problems": problems, "kinds": KINDS, "platforms": [p for p, _ in
-                                                              sq.platform_counts(conn, slug)],
+        "problems": problems, "kinds": KINDS, "platforms": sq.platforms(conn),
         "story_url": url, "first_url": f"{url}?{urlencode(shown)}" if shown else url,
         "next_url": f"{url}?{urlencode({**shown, 'after': page.next_cursor})}"
         if page.next_cursor else None,
