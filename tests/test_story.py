@@ -200,3 +200,15 @@ def test_home_page_and_timeline_link_to_the_story(ds, story_path):
     assert f'href="{STORY}">Co-op Story Day</a>' in get(ds, "/").text
     timeline = get(ds, f"/{story_path.stem}/timeline", event=SLUG).text
     assert f'href="{STORY}">Read the' in timeline
+
+
+def test_who_may_not_see_the_archive_sees_no_story(story_path):
+    ds = make_datasette(story_path, None, events=[STORY_EVENT])
+    ds._metadata_local["allow"] = {"id": "organiser"}  # what a private archive sets
+    try:
+        for path in (STORY, f"{STORY}.json", f"{STORY}.atom", f"{STORY}/items/twitter~3A2"):
+            r = get(ds, path)
+            assert r.status_code == 403, path
+            assert "Doors are open" not in r.text
+    finally:
+        close(ds)

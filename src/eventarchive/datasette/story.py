@@ -177,12 +177,21 @@ def _json(context: dict) -> dict:
     }
 
 
+async def _allowed(request, datasette):
+    """The story shows a database's rows: whoever may not see the database (a private
+    archive's anonymous visitor) may not see its story either (Forbidden: a 403 page)."""
+    db = datasette.get_database()
+    await datasette.ensure_permissions(request.actor, [("view-database", db.name),
+                                                       "view-instance"])
+    return db
+
+
 async def story(request, datasette):
     slug = request.url_vars["slug"]
     fmt = request.url_vars.get("fmt") or ""
     cfg = event_config(datasette, slug)
     base = base_url(request)
-    db = datasette.get_database()
+    db = await _allowed(request, datasette)
     if fmt == ".atom":
         from .feed import atom
 
@@ -221,7 +230,7 @@ async def item(request, datasette):
     slug = request.url_vars["slug"]
     item_id = tilde_decode(request.url_vars["item"])
     cfg = event_config(datasette, slug)
-    db = datasette.get_database()
+    db = await _allowed(request, datasette)
     context = await db.execute_fn(
         lambda conn: item_context(conn, slug, item_id, cfg, base_url(request)))
     found = context.get("card") is not None
