@@ -187,6 +187,9 @@ def test_permalink_page_and_json(ds):
                 **{k: v[0] for k, v in parse_qs(urlsplit(data["in_story"]).query).items()})
     assert start.json()["items"][0]["id"] == "twitter:2"
     assert get(ds, f"{STORY}/items/twitter~3A999").status_code == 404
+    # A post shown through the Storify element that embeds it is found at the element's place.
+    embedded = get(ds, f"{STORY}/items/twitter~3A5.json").json()
+    assert embedded["in_story"] and "after=" in embedded["in_story"]
 
 
 def test_unknown_event_says_so(ds):

@@ -307,6 +307,17 @@ def newest(conn: sqlite3.Connection, slug: str, size: int = 50) -> list[str]:
         {"event": slug, "size": size})]
 
 
+def embedding_element(conn: sqlite3.Connection, event: str, item_id: str) -> str | None:
+    """The story element of ``event`` that shows this post in its place, if one does."""
+    row = conn.execute(
+        "SELECT links.item_id FROM items AS p JOIN links ON links.url = p.url "
+        "JOIN items AS e ON e.id = links.item_id AND e.kind = 'story_element' "
+        "JOIN event_items ON event_items.item_id = e.id AND event_items.event = ? "
+        "WHERE p.id = ? AND p.kind = 'post' ORDER BY links.item_id LIMIT 1",
+        (event, item_id)).fetchone()
+    return row[0] if row else None
+
+
 def item_events(conn: sqlite3.Connection, item_id: str) -> list[str]:
     return [r[0] for r in conn.execute(
         "SELECT event FROM event_items WHERE item_id = ? ORDER BY event", (item_id,))]

@@ -218,7 +218,8 @@ def item_context(conn: sqlite3.Connection, slug: str, item_id: str, cfg: dict,
         return {"missing_item": item_id, "event": event, "slug": slug}
     zone = Zone.from_config(cfg.get("starts_at"))
     cards = build_cards(conn, slug, [item_id], zone, base)
-    key = sq.key_of(conn, slug, item_id)
+    element = sq.embedding_element(conn, slug, item_id)
+    key = sq.key_of(conn, slug, element or item_id)
     url = story_url(slug)
     in_story = f"{url}?{urlencode({'after': sq.encode_cursor(key, inclusive=True)})}" \
                f"#item-{quote(item_id, safe='')}" if key else None
