@@ -44,6 +44,8 @@ def test_a_shared_filtered_story_link_shows_a_colleague_the_same_items(browser, 
     page.set_default_timeout(15_000)
     page.goto(f"{base}{STORY}")
     expect(page.locator("h1")).to_have_text("Co-op Story Day")
+    # The config `serve` was given makes times local: 08:00 UTC is 09:00 at +01:00.
+    expect(page.locator(".ea-dates")).to_have_text("21 Oct 2011, 09:00–17:00 (UTC+01:00)")
     page.get_by_label("Session", exact=True).select_option("World cafe")
     page.get_by_label("Words", exact=True).fill("tea")
     page.get_by_role("button", name="Show").click()

@@ -46,6 +46,25 @@ class Event:
     urls: list[str] = field(default_factory=list)
     accounts: dict[str, list[str]] = field(default_factory=dict)
     sessions: list[Session] = field(default_factory=list)
+    # The UTC offset starts_at was written with ("+01:00"): the event's local time, which the
+    # story page shows (starts_at itself is kept in UTC).
+    utc_offset: str | None = None
+
+
+def utc_offset(value) -> str | None:
+    """``2011-10-21T09:00:00+01:00`` ► ``+01:00``; None without an offset or unreadable."""
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    offset = parsed.utcoffset()
+    if offset is None:
+        return None
+    minutes = int(offset.total_seconds() // 60)
+    return f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @dataclass
@@ -172,6 +191,8 @@ def _event(raw, where: str, key: str) -> Event:
         keywords=_strings(raw, "keywords", where, key),
         urls=_strings(raw, "urls", where, key),
     )
+    if raw.get("starts_at") is not None:
+        event.utc_offset = utc_offset(raw["starts_at"])
     if event.starts_at and event.ends_at and event.ends_at < event.starts_at:
         raise ConfigError(f"{where}: {key}.ends_at: is before starts_at")
     accounts = raw.get("accounts", {})

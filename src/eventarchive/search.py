@@ -115,7 +115,7 @@ def terminal_lines(rows: list[dict], config) -> list[str]:
     lines = []
     for row in rows:
         event = config.event(row["event"]) if row.get("event") else None
-        zone = Zone.from_config(event.starts_at if event else None)
+        zone = Zone.from_config(event.utc_offset if event else None)
         who = row["author"] or (f"@{row['handle'].lstrip('@')}" if row["handle"] else "?")
         snippet = re.sub(r"</?mark>", lambda m: "]" if m.group().startswith("</") else "[",
                          row["snippet"] or "")

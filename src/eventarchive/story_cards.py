@@ -39,11 +39,13 @@ class Zone:
     offset: timezone | None  # None: not known, times are shown in UTC and the page says so
 
     @classmethod
-    def from_config(cls, starts_at: str | None) -> Zone:
-        if not starts_at:
+    def from_config(cls, offset: str | None) -> Zone:
+        """From an offset (``+01:00``) or a time with one; unknown (UTC) otherwise."""
+        if not offset:
             return cls(None)
+        text = f"2000-01-01T00:00:00{offset}" if offset[:1] in "+-" else offset
         try:
-            parsed = datetime.fromisoformat(starts_at)
+            parsed = datetime.fromisoformat(text)
         except ValueError:
             return cls(None)
         return cls(timezone(parsed.utcoffset()) if parsed.tzinfo else None)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from datasette.app import Datasette
 
-from ..config import Event, to_utc
+from ..config import Event, to_utc, utc_offset
 from . import metadata
 
 HERE = Path(__file__).parent
@@ -43,9 +43,9 @@ def make_datasette(database: Path, media_dir: Path | None = None,
 
 
 def events_config(events: list[Event]) -> dict:
-    """What the story page needs from the config it is served with: each event's start (its
-    UTC offset is the event's time zone) and its programme's sessions, in UTC."""
-    return {e.slug: {"starts_at": e.starts_at, "sessions": [
+    """What the story page needs from the config it is served with: each event's UTC offset
+    (the offset its starts_at was written with) and its programme's sessions, in UTC."""
+    return {e.slug: {"utc_offset": e.utc_offset or utc_offset(e.starts_at), "sessions": [
         {"title": s.title, "room": s.room,
          "starts_at": to_utc(s.starts_at) if s.starts_at else None,
          "ends_at": to_utc(s.ends_at) if s.ends_at else None} for s in e.sessions]}

@@ -27,7 +27,7 @@ def atom(conn: sqlite3.Connection, slug: str, cfg: dict, base: str) -> bytes | N
     event = sq.event(conn, slug)
     if event is None:
         return None
-    zone = Zone.from_config(cfg.get("starts_at"))
+    zone = Zone.from_config(cfg.get("utc_offset"))
     story = f"{base}/-/events/{slug}"
     ids = sq.newest(conn, slug, FEED_SIZE)
     rows = sq.items(conn, ids)

@@ -47,7 +47,7 @@ def extra_template_vars(template, database, view_name, request, datasette):
     from .story import event_config
 
     def local_time(published_at, slug):
-        zone = Zone.from_config(event_config(datasette, slug or "").get("starts_at"))
+        zone = Zone.from_config(event_config(datasette, slug or "").get("utc_offset"))
         shown = zone.show(published_at)
         return f"{shown} ({zone.label})" if shown else "time unknown"
 

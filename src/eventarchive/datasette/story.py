@@ -123,7 +123,7 @@ def story_context(conn: sqlite3.Connection, slug: str, args, cfg: dict, base: st
     event = sq.event(conn, slug)
     if event is None:
         return {"missing": slug, "events": sq.events(conn)}
-    zone = Zone.from_config(cfg.get("starts_at"))
+    zone = Zone.from_config(cfg.get("utc_offset"))
     sessions = cfg.get("sessions") or []
     filters, problems = filters_from(args, zone, sessions)
     after = args.get("after") or None
@@ -216,7 +216,7 @@ def item_context(conn: sqlite3.Connection, slug: str, item_id: str, cfg: dict,
     event = sq.event(conn, slug)
     if event is None or slug not in sq.item_events(conn, item_id):
         return {"missing_item": item_id, "event": event, "slug": slug}
-    zone = Zone.from_config(cfg.get("starts_at"))
+    zone = Zone.from_config(cfg.get("utc_offset"))
     cards = build_cards(conn, slug, [item_id], zone, base)
     element = sq.embedding_element(conn, slug, item_id)
     key = sq.key_of(conn, slug, element or item_id)
