@@ -62,6 +62,7 @@ demo: demo-build
 bench: $(STAMP)
 	$(PY) bench/import_bench.py --tweets 100000 --repeat 3
 	$(PY) bench/web_bench.py --pages 200 --hosts 4 --latency 0.01
+	$(PY) bench/story_bench.py --items 50000 --requests 40
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

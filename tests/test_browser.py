@@ -6,6 +6,7 @@ CI (CI=true), where a missing browser is a failure rather than a silent pass.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -48,21 +49,26 @@ def _command() -> list[str]:
     return [str(script)]
 
 
-@pytest.fixture
-def server(archive_path, tmp_path):
-    """`eventarchive serve` on a copy of the archive; yields (base URL, database name)."""
-    workdir = tmp_path / "serve"  # no config/ here, so only --db decides what is served
+@contextlib.contextmanager
+def serving(source: Path, tmp_path: Path, config: str | None = None):
+    """`eventarchive serve` on a copy of ``source`` (with ``config`` as its config file when
+    given); yields (base URL, database name)."""
+    workdir = tmp_path / "serve"  # no config/ here, so only --db (and --config) decide
     workdir.mkdir()
-    db = workdir / archive_path.name
-    shutil.copyfile(archive_path, db)
-    if Path(f"{archive_path}-wal").exists():
-        shutil.copyfile(f"{archive_path}-wal", f"{db}-wal")
+    db = workdir / source.name
+    shutil.copyfile(source, db)
+    if Path(f"{source}-wal").exists():
+        shutil.copyfile(f"{source}-wal", f"{db}-wal")
+    args = ["--db", str(db)]
+    if config is not None:
+        (workdir / "event.toml").write_text(config)
+        args = ["--config", str(workdir / "event.toml"), *args]
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = workdir / "server.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [*_command(), "--db", str(db), "serve", "--port", str(port)],
+            [*_command(), *args, "serve", "--port", str(port)],
             cwd=workdir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
     try:
@@ -87,6 +93,13 @@ def server(archive_path, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture
+def server(archive_path, tmp_path):
+    """`eventarchive serve` on a copy of the archive; yields (base URL, database name)."""
+    with serving(archive_path, tmp_path) as found:
+        yield found
 
 
 @pytest.fixture
@@ -116,15 +129,17 @@ def test_search_form_and_shared_link(browser, server):
     expect(page.locator("h1")).to_contain_text("Search the archive")
 
     form = page.locator(f'form[action="/{db}/search"]')
-    form.locator('input[name="q"]').fill("urn")
-    form.locator('input[type="submit"]').click()
+    form.get_by_label("Words to find").fill("urn")
+    form.get_by_label("Event").select_option(label="Lambeth Co-op Day")
+    form.get_by_role("button", name="Search").click()
     page.wait_for_url(lambda url: "q=urn" in url)
 
-    rows = page.locator("table.rows-and-columns tbody tr")
+    rows = page.locator("li.ea-hit")
     expect(rows).to_have_count(2)
-    expect(page.locator("table.rows-and-columns")).to_contain_text("200 cups and counting")
-    expect(page.locator("table.rows-and-columns")).to_contain_text("Jo at the Caff")
-    expect(page.locator("table.rows-and-columns")).not_to_contain_text("Doors are open")
+    expect(page.locator(".ea-hits")).to_contain_text("200 cups and counting")
+    expect(page.locator(".ea-hits")).to_contain_text("Jo at the Caff")
+    expect(page.locator(".ea-hits")).not_to_contain_text("Doors are open")
+    expect(page).to_have_title("“urn” – search Lambeth Co-op Day")
     expect(page.locator(".message-error")).to_have_count(0)
     shared = page.url
     context.close()
@@ -136,8 +151,8 @@ def test_search_form_and_shared_link(browser, server):
         page.set_default_timeout(15_000)
         response = page.goto(shared)
         assert response is not None and response.status == 200
-        expect(page.locator("table.rows-and-columns tbody tr")).to_have_count(2)
-        expect(page.locator("table.rows-and-columns")).to_contain_text("200 cups and counting")
+        expect(page.locator("li.ea-hit")).to_have_count(2)
+        expect(page.locator(".ea-hits")).to_contain_text("200 cups and counting")
         expect(page.locator('input[name="q"]')).to_have_value("urn")
     finally:
         other.close()

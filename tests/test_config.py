@@ -21,6 +21,7 @@ def test_demo_config_loads_with_times_in_utc_and_paths_from_the_project_folder()
     cfg = config.load(DEMO)
     event = cfg.event("lambethcoop-2011")
     assert event.starts_at == "2011-10-21T08:00:00+00:00"
+    assert event.utc_offset == "+01:00"  # the local time the story page shows
     assert event.ends_at == "2011-10-21T16:00:00+00:00"
     assert event.hashtags == ["lambethcoop", "coproduction"]
     assert event.sessions[1].title == "World cafe"

@@ -184,7 +184,9 @@ def test_a_stranger_sees_the_login_page_then_logs_in(browser, archive_path, tmp_
             page.click("input[type=submit]")
             page.wait_for_url(f"{base}/")
             page.goto(f"{base}/{db}/search?q=urn")
-            expect(page.locator("table.rows-and-columns")).to_contain_text(TWEET)
+            expect(page.locator(".ea-hits")).to_contain_text(TWEET)
+            assert page.goto(f"{base}/-/events/lambethcoop-2011").status == 200
+            expect(page.locator("h1")).to_contain_text("Lambeth")
             assert page.goto(f"{base}/media/twitter/127369833300946952-AcUdF3yCIAAeo9Z.jpg"
                              ).status == 200
         finally:

@@ -262,29 +262,39 @@ def fetch(event_slug, sources, max_wait, quiet):
 @cli.command()
 @click.argument("query")
 @event_option
+@click.option("--after", default="", metavar="CURSOR",
+              help="Go on after this hit (the line printed under a full page).")
 @json_option
-def search(query, event_slug, as_json):
+def search(query, event_slug, after, as_json):
     """Full-text search of the archive, the same search Datasette runs.
+
+    Each hit once, best first, 50 a page, times in the event's time zone.
 
     \b
     Example:
         eventarchive search "world cafe" --event coproduction-2011
     """
+    from .search import PAGE, terminal_lines
     from .search import search as run_search
 
-    store = _state().store()
-    rows = run_search(store, query, event_slug)
+    state = _state()
+    store = state.store()
+    if event_slug and not store.has_event(event_slug):
+        raise click.UsageError(f"there is no event called {event_slug!r} in this archive; "
+                               "`eventarchive status` lists them")
+    rows = run_search(store, query, event_slug, after)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
-        click.echo("No matches.", err=True)
+        click.echo("No more matches." if after else "No matches.", err=True)
         return
-    for row in rows:
-        who = row["handle"] or row["author"] or "?"
-        click.echo(f"{row['published_at'] or '':25} {row['platform']:9} @{who}: {row['snippet']}")
-        if row["url"]:
-            click.echo(f"{'':36}{row['url']}")
+    for line in terminal_lines(rows, state.config):
+        click.echo(line)
+    if len(rows) >= PAGE:
+        click.echo(f"More: eventarchive search {json.dumps(query)}"
+                   + (f" --event {event_slug}" if event_slug else "")
+                   + f" --after '{rows[-1]['cursor']}'", err=True)
 
 
 @cli.command()
@@ -439,7 +449,7 @@ def serve(host, port, allow_sql, private):
                    "can read all of it. Serve it with --private (docs/privacy.md), or on "
                    "--host 127.0.0.1.", err=True)
     run_server(cfg.database, cfg.media_dir, host=host, port=port, allow_sql=allow_sql,
-               private=private)
+               private=private, events=cfg.events)
 
 from .commands.curate import curate  # noqa: E402
 from .commands.password import password  # noqa: E402

@@ -57,6 +57,25 @@ class Event:
     # A zone name ("Europe/London"), or the UTC offset written in starts_at ("+01:00"): the
     # zone of times written without one (notes). None: UTC.
     timezone: str | None = None
+    # The UTC offset starts_at was written with ("+01:00"): the event's local time, which the
+    # story page shows (starts_at itself is kept in UTC).
+    utc_offset: str | None = None
+
+
+def utc_offset(value) -> str | None:
+    """``2011-10-21T09:00:00+01:00`` ► ``+01:00``; None without an offset or unreadable."""
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    offset = parsed.utcoffset()
+    if offset is None:
+        return None
+    minutes = int(offset.total_seconds() // 60)
+    return f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @dataclass
@@ -176,6 +195,8 @@ def _event(raw, where: str, key: str) -> Event:
         urls=_strings(raw, "urls", where, key),
         timezone=_zone(raw, where, key),
     )
+    if raw.get("starts_at") is not None:
+        event.utc_offset = utc_offset(raw["starts_at"])
     if event.starts_at and event.ends_at and event.ends_at < event.starts_at:
         raise ConfigError(f"{where}: {key}.ends_at: is before starts_at")
     accounts = raw.get("accounts", {})

@@ -28,6 +28,10 @@ INDEXES = {
     "idx_hashtags_tag": "hashtags(tag)",
     "idx_mentions_handle": "mentions(handle)",
     "idx_reposts_item_id": "reposts(item_id)",
+    # The story page (m010_story_indexes): an event's items in order without reading their
+    # rows, and the post a story element embeds found by its address.
+    "idx_items_story": "items(id, kind, platform, published_at, in_reply_to, author_id)",
+    "idx_items_url": "items(url)",
 }
 
 
@@ -256,6 +260,14 @@ def m007_web_state(db: sqlite_utils.Database) -> None:
         db.conn.executemany("INSERT OR IGNORE INTO source_state (source, key, state, updated_at) "
                             "VALUES (?, ?, ?, ?)", rows)
         db.execute("DELETE FROM source_state WHERE source = 'web' AND key = ?", (key,))
+
+
+@migrations()
+def m010_story_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes the story page needs on archives made before it (new ones have them from
+    INDEXES, which bulk loads drop and rebuild)."""
+    for name in ("idx_items_story", "idx_items_url"):
+        db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {INDEXES[name]}")
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:

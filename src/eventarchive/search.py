@@ -10,23 +10,39 @@ from .store import Store
 
 # escape_fts() quotes every term, so odd input (a lone quote, AND, a colon) is a search, not an
 # error; an empty query matches nothing instead of failing. A retweet stored as its own item
-# (account archives, TAGS) is left out once its original is known: it shows as a repost.
-# Times are compared as UTC text; "2011-10-21 14:00" is read as "2011-10-21T14:00", and a "to"
-# that is only a date covers the whole day.
+# (account archives, TAGS) is left out once its original is known: it shows as a repost; so is
+# a story element that embeds a stored post (one hit, the post). ``snippet`` is HTML: the text
+# escaped, the matched words in <mark>. Pages of 50 go on from ``after``, the ``cursor`` of the
+# last hit (best first, ties by row: a keyset, stable while the archive does not change).
 SEARCH_SQL = """
+with hits as (
+  select items.rowid as rid, round(items_fts.rank, 9) as score,
+         snippet(items_fts, -1, char(2), char(3), '…', 24) as marked, items.*
+  from items_fts
+  join items on items.rowid = items_fts.rowid
+  where items_fts match coalesce(nullif(escape_fts(:q), ''), '""')
+    and items.id not in (select id from reposts)
+    and (coalesce(:event, '') = ''
+         or items.id in (select item_id from event_items where event = :event))
+    and not (items.kind = 'story_element' and exists (
+      select 1 from links join items as embedded on embedded.url = links.url
+      where links.item_id = items.id and embedded.kind = 'post'))
+)
 select
-  items.published_at, authors.display_name as author, authors.handle,
-  snippet(items_fts, -1, '[', ']', '…', 24) as snippet,
-  items.url, items.platform, items.kind, items.title, items.text, items.id
-from items_fts
-join items on items.rowid = items_fts.rowid
-left join authors on authors.id = items.author_id
-where items_fts match coalesce(nullif(escape_fts(:q), ''), '""')
-  and items.id not in (select id from reposts)
-  and (coalesce(:event, '') = ''
-       or items.id in (select item_id from event_items where event = :event))
-order by rank
-limit 100
+  hits.published_at, authors.display_name as author, authors.handle,
+  replace(replace(replace(replace(replace(hits.marked, '&', '&amp;'), '<', '&lt;'),
+    '>', '&gt;'), char(2), '<mark>'), char(3), '</mark>') as snippet,
+  hits.url, hits.platform, hits.kind, hits.title, hits.text, hits.id,
+  coalesce(nullif(:event, ''), (select min(event) from event_items
+                                where event_items.item_id = hits.id)) as event,
+  printf('%.9f~%d', hits.score, hits.rid) as cursor
+from hits
+left join authors on authors.id = hits.author_id
+where coalesce(:after, '') = ''
+   or (hits.score, hits.rid) > (cast(substr(:after, 1, instr(:after, '~') - 1) as real),
+                                cast(substr(:after, instr(:after, '~') + 1) as integer))
+order by hits.score, hits.rid
+limit 50
 """
 
 TIMELINE_SQL = """
@@ -76,9 +92,37 @@ limit 1000
 """
 
 
-def search(store: Store, q: str, event: str | None = None) -> list[dict]:
+PAGE = 50
+
+
+def search(store: Store, q: str, event: str | None = None, after: str = "") -> list[dict]:
+    """One page (50) of hits, best first; pass the last hit's ``cursor`` as ``after``."""
     conn = store.conn
     conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
-    cursor = conn.execute(SEARCH_SQL, {"q": q, "event": event or ""})
+    cursor = conn.execute(SEARCH_SQL, {"q": q, "event": event or "", "after": after or ""})
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor]
+
+
+def terminal_lines(rows: list[dict], config) -> list[str]:
+    """Hits as the terminal shows them: time in the event's zone, who, where, the snippet
+    with the matched words in [brackets], and the address of the original."""
+    import html
+    import re
+
+    from .story_cards import PLATFORM_NAMES, Zone
+
+    lines = []
+    for row in rows:
+        event = config.event(row["event"]) if row.get("event") else None
+        zone = Zone.from_config(event.utc_offset if event else None)
+        who = row["author"] or (f"@{row['handle'].lstrip('@')}" if row["handle"] else "?")
+        snippet = re.sub(r"</?mark>", lambda m: "]" if m.group().startswith("</") else "[",
+                         row["snippet"] or "")
+        when = zone.show(row["published_at"]) or "time unknown"
+        lines.append(f"{when} ({zone.label}) · {who} · "
+                     f"{PLATFORM_NAMES.get(row['platform'], row['platform'])}")
+        lines.append(f"  {html.unescape(snippet)}")
+        if row["url"]:
+            lines.append(f"  {row['url']}")
+    return lines

@@ -292,6 +292,10 @@ class Store(RunLog):
 
     # -- reading ------------------------------------------------------------------------------
 
+    def has_event(self, slug: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM events WHERE slug = ?", (slug,)).fetchone() \
+            is not None
+
     def count(self, table: str) -> int:
         return self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
 

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from datasette.app import Datasette
 
+from ..config import Event, to_utc, utc_offset
 from . import metadata
+
+HERE = Path(__file__).parent
 
 SETTINGS = {
     # Facet suggestions and full counts are what make a big table's page slow; the archive's
@@ -23,18 +26,23 @@ SETTINGS = {
 
 
 def make_datasette(database: Path, media_dir: Path | None = None,
-                   allow_sql: bool = False, private: bool = False) -> Datasette:
+                   allow_sql: bool = False, private: bool = False,
+                   events: list[Event] = ()) -> Datasette:
     """``private``: only who logs in with the password whose hash is in
-    EVENTARCHIVE_PASSWORD_HASH sees anything (see private.py); ConfigError without one."""
+    EVENTARCHIVE_PASSWORD_HASH sees anything (see private.py); ConfigError without one.
+    ``events``: the configured events, for the story page's sessions and local times."""
     database = Path(database)
+    static = [("-/eventarchive", str(HERE / "static"))]
+    if media_dir and Path(media_dir).is_dir():
+        static.append(("media", str(media_dir)))
+    settings = dict(SETTINGS, default_allow_sql=allow_sql)
     meta = metadata.build(database.stem)
+    meta.setdefault("plugins", {})["eventarchive"] = {"events": events_config(events)}
     if private:
         from . import private as privacy
 
         privacy.check_hash()
         meta = privacy.lock(meta)
-    static = [("media", str(media_dir))] if media_dir and Path(media_dir).is_dir() else []
-    settings = dict(SETTINGS, default_allow_sql=allow_sql)
     return Datasette(
         [str(database)],
         metadata=meta,
@@ -42,13 +50,24 @@ def make_datasette(database: Path, media_dir: Path | None = None,
         static_mounts=static,
         # Signs login cookies; set it to keep people logged in across restarts.
         secret=os.environ.get("DATASETTE_SECRET") or None,
+        template_dir=str(HERE / "templates"),
     )
 
 
+def events_config(events: list[Event]) -> dict:
+    """What the story page needs from the config it is served with: each event's UTC offset
+    (the offset its starts_at was written with) and its programme's sessions, in UTC."""
+    return {e.slug: {"utc_offset": e.utc_offset or utc_offset(e.starts_at), "sessions": [
+        {"title": s.title, "room": s.room,
+         "starts_at": to_utc(s.starts_at) if s.starts_at else None,
+         "ends_at": to_utc(s.ends_at) if s.ends_at else None} for s in e.sessions]}
+        for e in events}
+
+
 def serve(database: Path, media_dir: Path | None, host: str, port: int,
-          allow_sql: bool = False, private: bool = False) -> None:
+          allow_sql: bool = False, private: bool = False, events: list[Event] = ()) -> None:
     import uvicorn
 
-    ds = make_datasette(database, media_dir, allow_sql, private)
+    ds = make_datasette(database, media_dir, allow_sql, private, events)
     asyncio.run(ds.invoke_startup())
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

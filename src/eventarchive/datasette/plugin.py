@@ -16,7 +16,9 @@ def render_cell(value, column, table, database, datasette):
     local_photo = (table == "media" and column == "path") or (table is None and column == "photo")
     if local_photo and value.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp")):
         src = f"/media/{escape(value)}"
-        return Markup(f'<a href="{src}"><img src="{src}" alt="" style="max-height:6em"></a>')
+        name = escape(value.rsplit("/", 1)[-1])
+        return Markup(f'<a href="{src}"><img src="{src}" alt="Photo {name}" '
+                      'style="max-height:6em"></a>')
     return None
 
 
@@ -27,3 +29,43 @@ def asgi_wrapper(datasette):
     from .private import guard
 
     return guard(datasette)
+
+# -- the story page, its feed and the accessible templates (story worker) -------------------------
+
+@hookimpl
+def register_routes(datasette):
+    from .story import ROUTES
+
+    return ROUTES
+
+
+@hookimpl
+def extra_css_urls(template, database, table, columns, view_name, request, datasette):
+    return ["/-/eventarchive/eventarchive.css"]
+
+
+@hookimpl
+def extra_template_vars(template, database, view_name, request, datasette):
+    """The archive's events, for the home page's story links and the search page's select."""
+    if template not in ("index.html", "query.html", "story.html", "story_item.html") \
+            and not template.startswith("query-"):
+        return {}
+
+    from ..story_cards import PLATFORM_NAMES, Zone, item_path
+    from .story import event_config
+
+    def local_time(published_at, slug):
+        zone = Zone.from_config(event_config(datasette, slug or "").get("utc_offset"))
+        shown = zone.show(published_at)
+        return f"{shown} ({zone.label})" if shown else "time unknown"
+
+    async def events():
+        db = datasette.get_database()
+        found = []
+        if "events" in await db.table_names():
+            found = [dict(r) for r in await db.execute(
+                "SELECT slug, name, starts_at FROM events ORDER BY starts_at DESC, name")]
+        return {"ea_events": found, "ea_time": local_time, "ea_item_path": item_path,
+                "ea_platform": lambda p: PLATFORM_NAMES.get(p, p)}
+
+    return events
