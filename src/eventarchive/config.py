@@ -20,6 +20,7 @@ ACCOUNT_PLATFORMS = ("twitter", "mastodon", "bluesky", "flickr")
 FETCH_KEYS = {"user_agent": str, "timeout": (int, float), "retries": int, "backoff": (int, float),
               "max_wait": (int, float), "max_bytes": int, "max_redirects": int,
               "allow_private_addresses": bool}
+PHOTOS_KEYS = {"keep_location": bool}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TIME_FORM = "an ISO 8601 time with a UTC offset, e.g. 2011-10-21T09:00:00+01:00"
 
@@ -54,6 +55,7 @@ class Config:
     events: list[Event] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)
     fetch: dict = field(default_factory=dict)
+    photos: dict = field(default_factory=dict)  # [photos]: keep_location
 
     def event(self, slug: str) -> Event | None:
         return next((e for e in self.events if e.slug == slug), None)
@@ -97,7 +99,7 @@ def project_dir(path: Path) -> Path:
 
 def parse(data: dict, path: Path, database: Path | None = None) -> Config:
     where = str(path)
-    _only(data, {"database", "media_dir", "events", "sources", "fetch"}, where, "")
+    _only(data, {"database", "media_dir", "events", "sources", "fetch", "photos"}, where, "")
     root = project_dir(path)
     db = database or root / _str(data, "database", where, "", DEFAULT_DATABASE)
     media = root / _str(data, "media_dir", where, "", DEFAULT_MEDIA_DIR)
@@ -126,7 +128,13 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
         if name in fetch and not _is(fetch[name], kind):
             form = {str: "a string in quotes", bool: "true or false"}.get(kind, "a number")
             raise ConfigError(f"{where}: fetch.{name}: expected {form}")
-    return Config(path, Path(db), Path(media), events, sources, fetch)
+    photos = data.get("photos", {})
+    if not isinstance(photos, dict):
+        raise ConfigError(f"{where}: photos: expected a table [photos]")
+    _only(photos, set(PHOTOS_KEYS), where, "photos")
+    if "keep_location" in photos and not isinstance(photos["keep_location"], bool):
+        raise ConfigError(f"{where}: photos.keep_location: expected true or false")
+    return Config(path, Path(db), Path(media), events, sources, fetch, photos)
 
 
 def _check_source(table: dict, name: str, where: str) -> dict:

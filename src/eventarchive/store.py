@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from .records import Author, Batch, Item, Link, Media, Mention, Repost, Rows, Tag, fields
+from .records import Author, Batch, Item, Link, Media, MediaFile, Mention, Repost, Rows, Tag, fields
 
 migrations = Migrations("eventarchive")
 
@@ -179,6 +179,18 @@ def m008_runs(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE fetch_runs ADD COLUMN pid INTEGER")
 
 
+@migrations()
+def m006_photos(db: sqlite_utils.Database) -> None:
+    """The photo stage's bookkeeping on media rows: the local copy's state, why a download
+    failed and when to try again, measurements, a thumbnail and a near-duplicate group."""
+    for column in ("status TEXT DEFAULT 'pending'", "error TEXT", "attempts INTEGER DEFAULT 0",
+                   "next_try_at TEXT", "downloaded_at TEXT", "thumb_path TEXT", "camera TEXT",
+                   "location TEXT", "phash TEXT", "photo_group TEXT"):
+        db.execute(f"ALTER TABLE media ADD COLUMN {column}")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_media_status ON media(status)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_media_photo_group ON media(photo_group)")
+
+
 def _create_indexes(conn: sqlite3.Connection) -> None:
     for name, target in INDEXES.items():
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
@@ -225,6 +237,16 @@ LINK_SQL = _upsert_sql("links", fields(Link), ("item_id", "url"))
 TAG_SQL = _upsert_sql("hashtags", fields(Tag), ("item_id", "tag"))
 MENTION_SQL = _upsert_sql("mentions", fields(Mention), ("item_id", "handle"))
 REPOST_SQL = _upsert_sql("reposts", fields(Repost), ("id",))
+# A download's result updates its media row; a date the platform gave is never replaced by
+# EXIF's, and a location is stored only when the stage was allowed to keep one.
+_FILE_COLUMNS = fields(MediaFile)[1:]
+_FILE_SET = {c: f"coalesce(?, {c})" for c in _FILE_COLUMNS}
+_FILE_SET.update(status="?", error="?", attempts="?", next_try_at="?", location="?",
+                 taken_at="coalesce(taken_at, ?)")
+MEDIA_FILE_SQL = ("UPDATE media SET " + ", ".join(f"{c} = {_FILE_SET[c]}" for c in _FILE_COLUMNS)
+                  + ", downloaded_at = ? WHERE id = ?")
+# Photos: images, and rows whose type nobody said (a downloaded file's bytes decide).
+PHOTO_WHERE = "coalesce(media.mime, 'image/') LIKE 'image/%'"
 EVENT_ITEM_SQL = _upsert_sql("event_items", ("event", "item_id", "position"), ("event", "item_id"))
 
 
@@ -335,6 +357,9 @@ class Store:
                                  (REPOST_SQL, rows.reposts)):
                 if records:
                     conn.executemany(sql, records)
+            if rows.files:
+                conn.executemany(MEDIA_FILE_SQL, [(*row[1:], fetched_at, row[0])
+                                                  for row in rows.files])
 
     def state(self, source: str, key: str) -> dict:
         row = self.conn.execute("SELECT state FROM source_state WHERE source = ? AND key = ?",
@@ -355,6 +380,38 @@ class Store:
             "ORDER BY links.url", (event,)):
             found.setdefault(url, []).append(item_id)
         return found
+
+    def photos_to_download(self, event: str, now: str | None = None) -> list[dict]:
+        """An event's photo rows the photo stage has work for: never tried, or failed and due
+        for another try. Rows copied from an archive (a ``path``) are only measured."""
+        cursor = self.conn.execute(
+            "SELECT DISTINCT media.id, media.url, media.path, media.attempts FROM media "
+            "JOIN event_items ON event_items.item_id = media.item_id "
+            f"WHERE event_items.event = ? AND {PHOTO_WHERE} "
+            "AND (media.url IS NOT NULL OR media.path IS NOT NULL) "
+            "AND (coalesce(media.status, 'pending') = 'pending' OR (media.status = 'failed' "
+            "AND media.next_try_at IS NOT NULL AND media.next_try_at <= ?)) ORDER BY media.id",
+            (event, now or now_iso()))
+        return [dict(zip(("id", "url", "path", "attempts"), row, strict=True)) for row in cursor]
+
+    def photo_groups(self) -> list[tuple[str, str]]:
+        """(group, perceptual hash) of every stored photo, for grouping near-duplicates."""
+        return list(self.conn.execute(
+            "SELECT photo_group, phash FROM media WHERE phash IS NOT NULL "
+            "AND photo_group IS NOT NULL GROUP BY photo_group, phash"))
+
+    def photo_counts(self) -> dict[str, dict[str, int]]:
+        """Per event: photos pending (including failures due another try), stored, failed
+        (waiting or given up) and gone (the platform deleted them)."""
+        counts: dict[str, dict[str, int]] = {}
+        for event, status, n in self.conn.execute(
+                "SELECT event_items.event, coalesce(media.status, 'pending'), "
+                "count(DISTINCT media.id) FROM media "
+                "JOIN event_items ON event_items.item_id = media.item_id "
+                f"WHERE {PHOTO_WHERE} GROUP BY 1, 2"):
+            counts.setdefault(event, dict.fromkeys(("pending", "stored", "failed", "gone"), 0))
+            counts[event][status] = counts[event].get(status, 0) + n
+        return counts
 
     # -- forgetting ----------------------------------------------------------------------------
 
