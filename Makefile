@@ -47,6 +47,9 @@ demo-build: $(STAMP)
 	env -u http_proxy -u no_proxy -u NO_PROXY HTTP_PROXY=http://127.0.0.1:8765 \
 	  $(PY) -m eventarchive.replay data/sample/replay --port 8765 -- \
 	  $(BIN)/eventarchive --config $(DEMO_CONFIG) fetch --event lambethcoop-2011 --source web
+	@# The 2011 photos: the archive's own copies, checked, measured and thumbnailed.
+	$(PY) -m eventarchive.replay data/sample/replay --port 8765 -- \
+	  $(BIN)/eventarchive --config $(DEMO_CONFIG) fetch --event lambethcoop-2011 --source media
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) status
 
 demo: demo-build

@@ -232,7 +232,13 @@ FTS_NEW_ROWS_SQL = (
 # Authors fill gaps too: a name quoted in a Storify story or a TAGS sheet never renames someone
 # whose profile a platform already gave us.
 AUTHOR_SQL = _upsert_sql("authors", fields(Author), ("id",), keep_stored=True)
+# A photo's measurements, once its local copy is stored, are the copy's: a platform's claim
+# about its own copy, saved again by a later fetch, does not replace them.
 MEDIA_SQL = _upsert_sql("media", fields(Media), ("id",))
+for _c in ("mime", "width", "height"):
+    MEDIA_SQL = MEDIA_SQL.replace(f"{_c} = coalesce(excluded.{_c}, media.{_c})",
+                                  f"{_c} = CASE WHEN media.status = 'stored' THEN media.{_c} "
+                                  f"ELSE coalesce(excluded.{_c}, media.{_c}) END")
 LINK_SQL = _upsert_sql("links", fields(Link), ("item_id", "url"))
 TAG_SQL = _upsert_sql("hashtags", fields(Tag), ("item_id", "tag"))
 MENTION_SQL = _upsert_sql("mentions", fields(Mention), ("item_id", "handle"))

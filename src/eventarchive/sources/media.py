@@ -55,7 +55,7 @@ def fetch(http, query: Query, state: dict, now=None) -> Iterator[Page]:
     done = state.get("done", 0)
 
     def work(row: dict) -> MediaFile:
-        return keep_copy(http, row, folder, cap, keep, now)
+        return keep_copy(http, row, folder, cap, keep, now, params.get("via"))
 
     results: list[MediaFile] = []
     for result in run_limited(params["photos"], work, host_of,
@@ -118,7 +118,7 @@ def run_limited(rows: list, work, host_of, workers: int, per_host: int) -> Itera
 
 
 def keep_copy(http, row: dict, folder: Path, cap: int, keep_location: bool,
-              now: datetime) -> MediaFile:
+              now: datetime, via: str | None = None) -> MediaFile:
     """One photo: fetch (or read the archive's copy), decode, store, thumbnail. Never raises
     for a bad photo: the result says why it was not kept."""
     attempts = (row.get("attempts") or 0) + 1
@@ -128,7 +128,7 @@ def keep_copy(http, row: dict, folder: Path, cap: int, keep_location: bool,
             body = (folder / local).read_bytes()
         elif row.get("url"):
             local = None
-            body = download(http, row["url"], cap)
+            body = download(http, row["url"], cap, via)
         else:
             return _failed(row, "the archive's copy is missing and there is no address",
                            attempts, now)
@@ -157,9 +157,9 @@ def keep_copy(http, row: dict, folder: Path, cap: int, keep_location: bool,
                      attempts=attempts)
 
 
-def download(http, url: str, cap: int) -> bytes:
-    """The photo's bytes, from the best address that answers."""
-    tries = photos.candidates(url)
+def download(http, url: str, cap: int, via: str | None = None) -> bytes:
+    """The photo's bytes, from the best address that answers (through ``via`` if set)."""
+    tries = [through(address, via) for address in photos.candidates(url)]
     for i, address in enumerate(tries):
         try:
             response = http.request("GET", address)
@@ -174,6 +174,15 @@ def download(http, url: str, cap: int) -> bytes:
                              f"over the photo size cap ({cap} bytes; [sources.media] max_bytes)")
         return response.content
     raise FetchError(f"no address to try for {url}")  # pragma: no cover - tries is never empty
+
+
+def through(url: str, via: str | None) -> str:
+    """``https://host/path?q`` asked for at ``{via}/host/path?q`` (a caching proxy, the demo's
+    replay), or unchanged without ``via``."""
+    if not via:
+        return url
+    parts = urlsplit(url)
+    return f"{via}/{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
 def _failed(row: dict, reason: str, attempts: int, now: datetime) -> MediaFile:
@@ -206,6 +215,9 @@ SETTINGS = {
     "concurrency": Setting("int", 8, "downloads at once", minimum=1, maximum=64),
     "per_host": Setting("int", 2, "downloads at once from one host", minimum=1, maximum=16),
     "max_bytes": Setting("int", 30 << 20, "the largest photo kept, in bytes", minimum=1024),
+    "via": Setting("url", None, "ask for every photo through this address: "
+                   "https://host/path is fetched as {via}/host/path (a caching proxy; the demo's "
+                   "replay)"),
 }
 
 SOURCE = Source(name="media", stage="media", default=True, untrusted_links=True,
