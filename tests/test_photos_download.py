@@ -250,3 +250,22 @@ def test_keep_location_must_be_true_or_false(tmp_path):
         write_config(tmp_path, '[photos]\nkeep_location = "yes"\n')
     with pytest.raises(ConfigError, match="photos.gps: unknown key"):
         write_config(tmp_path, '[photos]\ngps = true\n')
+
+
+def test_status_reports_photos_per_event(tmp_path, store, served):
+    from click.testing import CliRunner
+
+    from eventarchive.cli import cli
+
+    cfg = write_config(tmp_path)
+    add_posts(store, served)
+    runner = CliRunner()
+    before = runner.invoke(cli, ["--config", str(cfg.path), "--db", str(store.path), "status"])
+    assert f"Event {EVENT}: 10 items" in before.output
+    assert "  photos: 10 pending, 0 stored, 0 failed, 0 gone" in before.output
+    run_stage(store, cfg)
+    after = runner.invoke(cli, ["--config", str(cfg.path), "--db", str(store.path), "status", "--json"])
+    import json
+
+    event = json.loads(after.output)["events"][0]
+    assert event["photos"] == {"pending": 0, "stored": 5, "failed": 4, "gone": 1}
