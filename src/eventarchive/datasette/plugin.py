@@ -13,8 +13,18 @@ def render_cell(value, column, table, database, datasette):
         return None
     if column in ("url", "original") and value.startswith(("https://", "http://")):
         return Markup(f'<a href="{escape(value)}" rel="nofollow noopener">{escape(value)}</a>')
-    local_photo = (table == "media" and column == "path") or (table is None and column == "photo")
+    local_photo = ((table == "media" and column in ("path", "thumb_path"))
+                   or (table is None and column == "photo"))
     if local_photo and value.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp")):
         src = f"/media/{escape(value)}"
         return Markup(f'<a href="{src}"><img src="{src}" alt="" style="max-height:6em"></a>')
     return None
+
+
+# -- the photo gallery (photos worker) ------------------------------------------------------------
+
+@hookimpl
+def register_routes(datasette):
+    from .gallery import ROUTES
+
+    return ROUTES
