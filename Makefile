@@ -57,6 +57,7 @@ demo: demo-build
 
 bench: $(STAMP)
 	$(PY) bench/import_bench.py --tweets 100000 --repeat 3
+	$(PY) bench/photos_bench.py --photos 200 --downloads 500
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
