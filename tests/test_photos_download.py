@@ -272,3 +272,26 @@ def test_status_reports_photos_per_event(tmp_path, store, served):
 
     event = json.loads(after.output)["events"][0]
     assert event["photos"] == {"pending": 0, "stored": 5, "failed": 4, "gone": 1}
+
+
+def test_an_archive_copy_downloaded_again_is_one_file(tmp_path, store, httpserver, photo_body):
+    import hashlib
+
+    cfg = write_config(tmp_path)
+    (cfg.media_dir / "twitter").mkdir(parents=True)
+    (cfg.media_dir / "twitter" / "1-photo.jpg").write_bytes(photo_body)
+    urls = serve(httpserver, {"quoted.jpg": (200, photo_body, "image/jpeg")})
+    add_posts(store, urls)
+    archive = Batch()
+    archive.items.append(Item("twitter:1", "post", "twitter", "1", text="the tweet"))
+    archive.media.append(Media("twitter:m1", "twitter:1", url="https://pbs.twimg.com/media/x.jpg",
+                               path="twitter/1-photo.jpg", mime="image/jpeg",
+                               sha256=hashlib.sha256(photo_body).hexdigest()))
+    store.save(archive, EVENT)
+    assert run_stage(store, cfg).status == "ok"
+    got = {r["id"]: r for r in rows(store).values()}
+    assert got["twitter:m1"]["path"] == got[f"mastodon:{urls['quoted.jpg']}"]["path"] == (
+        "twitter/1-photo.jpg")
+    assert {r["status"] for r in got.values()} == {"stored"}
+    originals = [p for p in cfg.media_dir.rglob("*.jpg")]
+    assert [p.name for p in originals] == ["1-photo.jpg"]

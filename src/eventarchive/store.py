@@ -406,6 +406,12 @@ class Store:
             "SELECT photo_group, phash FROM media WHERE phash IS NOT NULL "
             "AND photo_group IS NOT NULL GROUP BY photo_group, phash"))
 
+    def photo_files(self) -> dict[str, str]:
+        """sha256 ► local file of every photo with a copy, so the same bytes are kept once."""
+        return dict(self.conn.execute(
+            "SELECT sha256, min(path) FROM media WHERE sha256 IS NOT NULL AND path IS NOT NULL "
+            "GROUP BY sha256"))
+
     def photo_counts(self) -> dict[str, dict[str, int]]:
         """Per event: photos pending (including failures due another try), stored, failed
         (waiting or given up) and gone (the platform deleted them)."""

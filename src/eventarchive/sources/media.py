@@ -37,8 +37,9 @@ def plan(ctx: Context) -> list[Query]:
         return []
     keep_location = bool(getattr(ctx.config, "photos", {}).get("keep_location", False))
     groups = ctx.reader.photo_groups() if ctx.reader is not None else []
+    files = ctx.reader.photo_files() if ctx.reader is not None else {}
     return [Query("photos", {"photos": rows, "media_dir": str(ctx.media_dir),
-                             "keep_location": keep_location, "groups": groups,
+                             "keep_location": keep_location, "groups": groups, "files": files,
                              **ctx.settings})]
 
 
@@ -53,9 +54,10 @@ def fetch(http, query: Query, state: dict, now=None) -> Iterator[Page]:
     cap = int(params.get("max_bytes", SETTINGS["max_bytes"].default))
     keep = bool(params.get("keep_location"))
     done = state.get("done", 0)
+    files = params.get("files") or {}
 
     def work(row: dict) -> MediaFile:
-        return keep_copy(http, row, folder, cap, keep, now, params.get("via"))
+        return keep_copy(http, row, folder, cap, keep, now, params.get("via"), files)
 
     results: list[MediaFile] = []
     for result in run_limited(params["photos"], work, host_of,
@@ -118,23 +120,28 @@ def run_limited(rows: list, work, host_of, workers: int, per_host: int) -> Itera
 
 
 def keep_copy(http, row: dict, folder: Path, cap: int, keep_location: bool,
-              now: datetime, via: str | None = None) -> MediaFile:
+              now: datetime, via: str | None = None,
+              files: dict[str, str] | None = None) -> MediaFile:
     """One photo: fetch (or read the archive's copy), decode, store, thumbnail. Never raises
-    for a bad photo: the result says why it was not kept."""
+    for a bad photo: the result says why it was not kept. ``files``: the copies the archive
+    holds already, by SHA-256 (an imported archive's photo, downloaded again from a post)."""
     attempts = (row.get("attempts") or 0) + 1
     local = row.get("path")
     try:
         if local and (folder / local).is_file():
-            body = (folder / local).read_bytes()
+            body, local = (folder / local).read_bytes(), True
         elif row.get("url"):
-            local = None
-            body = download(http, row["url"], cap, via)
+            body, local = download(http, row["url"], cap, via), False
         else:
             return _failed(row, "the archive's copy is missing and there is no address",
                            attempts, now)
         photo, image = photos.decode(body, keep_location)
+        path = None  # an archive's copy stays where the import put it
         if not local:
-            photos.write_once(folder, photo.path, body)
+            path = (files or {}).get(photo.sha256)
+            if not path or not (folder / path).is_file():  # the same bytes are kept once
+                path = photo.path
+                photos.write_once(folder, path, body)
         with image:
             thumb = photos.thumbnail(image)
         photos.write_once(folder, photo.thumb_path, photos.thumb_bytes(thumb))
@@ -150,11 +157,10 @@ def keep_copy(http, row: dict, folder: Path, cap: int, keep_location: bool,
         return _failed(row, str(exc), attempts, now)
     except OSError as exc:  # the media folder: full disk, permissions
         return _failed(row, f"could not write to the media folder ({exc})", attempts, now)
-    return MediaFile(row["id"], "stored", path=None if local else photo.path,
-                     sha256=photo.sha256, mime=photo.mime, width=photo.width,
-                     height=photo.height, taken_at=photo.taken_at, camera=photo.camera,
-                     location=photo.location, phash=photo.phash, thumb_path=photo.thumb_path,
-                     attempts=attempts)
+    return MediaFile(row["id"], "stored", path=path, sha256=photo.sha256, mime=photo.mime,
+                     width=photo.width, height=photo.height, taken_at=photo.taken_at,
+                     camera=photo.camera, location=photo.location, phash=photo.phash,
+                     thumb_path=photo.thumb_path, attempts=attempts)
 
 
 def download(http, url: str, cap: int, via: str | None = None) -> bytes:

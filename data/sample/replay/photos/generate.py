@@ -29,6 +29,12 @@ PHOTOS = [  # (address the sample payloads give, file, caption, colour, taken)
      "bafkrei3cp5h73y343zqcdkljw4vlfuhx6p7mohlp5i3nvaqb67sifgyvc4@jpeg", "bluesky-tables.jpg",
      "Tables after lunch", (60, 160, 150), "2026:10:21 13:05:44"),
 ]
+# The 2011 Storify story quotes a tweet's photo: the same bytes as the account archive's copy
+# (paths relative to the replay folder).
+ARCHIVE_COPIES = [
+    ("pbs.twimg.com/media/Ac7IULHCIAAuHsj.jpg",
+     "../twitter-archive/data/tweets_media/127318254586114050-Ac7IULHCIAAuHsj.jpg"),
+]
 NEAR_DUPLICATES = [  # (address, file, copy of which file)
     ("pbs.twimg.com/media/h7PdhTdV6qkwVUa.jpg", "x-world-cafe.jpg", "world-cafe.jpg"),
 ]
@@ -71,6 +77,9 @@ def main() -> None:
         smaller = made[original].resize((640, 427))
         (HERE / name).write_bytes(save(smaller, "2026:10:21 10:33:51", gps=False, quality=55))
         routes.append({"path": f"/photos/{address}", "file": f"photos/{name}",
+                       "headers": {"Content-Type": "image/jpeg"}})
+    for address, copy in ARCHIVE_COPIES:
+        routes.append({"path": f"/photos/{address}", "file": copy,  # relative to the replay folder
                        "headers": {"Content-Type": "image/jpeg"}})
     (HERE.parent / "routes.json").write_text(json.dumps(routes, indent=1, ensure_ascii=False)
                                             + "\n")
