@@ -54,6 +54,9 @@ demo-build: $(STAMP)
 	  "SAMPLE DATA. Lambeth Co-op Day, 21 October 2011: the tweets, the notes from the tables, the blog write-up with its comments and the newspaper piece, in one place."
 	$(BIN)/eventarchive --config $(DEMO_CONFIG) curate --event lambethcoop-2011 annotate \
 	  --after "notes:world-cafe/table-2-energy.md" "After the world cafe, the tables reported back; lunch was soup from the co-op kitchen."
+	@# The 2011 photos: the archive's own copies, checked, measured and thumbnailed.
+	$(PY) -m eventarchive.replay data/sample/replay --port 8765 -- \
+	  $(BIN)/eventarchive --config $(DEMO_CONFIG) fetch --event lambethcoop-2011 --source media
 	-$(BIN)/eventarchive --config $(DEMO_CONFIG) status
 
 demo: demo-build
@@ -63,6 +66,7 @@ bench: $(STAMP)
 	$(PY) bench/import_bench.py --tweets 100000 --repeat 3
 	$(PY) bench/web_bench.py --pages 200 --hosts 4 --latency 0.01
 	$(PY) bench/story_bench.py --items 50000 --requests 40
+	$(PY) bench/photos_bench.py --photos 200 --downloads 500
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

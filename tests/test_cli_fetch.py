@@ -75,7 +75,8 @@ hashtags = ["lambethcoop"]
     assert proc.stdout.count("\n") == 1 and proc.stderr == ""
     again = subprocess.run([EXE, "--config", config, "fetch"], capture_output=True, text=True,
                            env=env, stdin=subprocess.DEVNULL)
-    assert again.stdout == "Fetched: lambethcoop-2011 twitter 0 new.\n"
+    assert again.stdout == ("Fetched: lambethcoop-2011 twitter 0 new; "
+                            "lambethcoop-2011 media 0 new.\n")
     no_token = {k: v for k, v in env.items() if k != "EVENTARCHIVE_X_BEARER_TOKEN"}
     failed = subprocess.run([EXE, "--config", config, "fetch"], capture_output=True, text=True,
                             env=no_token, stdin=subprocess.DEVNULL)

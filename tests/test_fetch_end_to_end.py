@@ -6,6 +6,7 @@ and run again ends with exactly the rows of an uninterrupted run; Datasette find
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -26,7 +27,13 @@ ENV = {**os.environ, "EVENTARCHIVE_X_BEARER_TOKEN": "t", "EVENTARCHIVE_BLUESKY_H
 TABLES = {
     "items": "select id, kind, platform, native_id, url, author_id, published_at, title, text, "
              "html, in_reply_to, raw from items",
-    "authors": "select * from authors", "media": "select * from media",
+    "authors": "select * from authors",
+    # Everything but when a photo was downloaded (or is due another try), and which copy of a
+    # near-duplicate pair names the pair's group (the one downloaded first): see `groups`.
+    "media": "select id, item_id, url, path, mime, width, height, taken_at, alt_text, sha256, "
+             "license, status, error, attempts, thumb_path, camera, location, phash from media",
+    "groups": "select group_concat(id, ' ') from (select id, photo_group from media "
+              "where photo_group is not null order by id) group by photo_group",
     "links": "select * from links", "hashtags": "select * from hashtags",
     "mentions": "select * from mentions", "reposts": "select * from reposts",
     "event_items": "select * from event_items",
@@ -107,8 +114,16 @@ def test_fetch_all_four_twice_then_search_finds_every_network(tmp_path, replay):
     out, err = second.communicate(timeout=60)
     assert second.returncode == 0, err
     assert out == ("Fetched: lambethcoop-2026 twitter 0 new; lambethcoop-2026 mastodon 0 new; "
-                   "lambethcoop-2026 bluesky 0 new; lambethcoop-2026 flickr 0 new.\n")
+                   "lambethcoop-2026 bluesky 0 new; lambethcoop-2026 flickr 0 new; "
+                   "lambethcoop-2026 media 0 new.\n")
     assert rows(db) == before
+    # The photos came from the replay on the first run, and none is asked for again.
+    photos = sqlite3.connect(db).execute(
+        "select status, count(*) from media where mime like 'image/%' group by 1").fetchall()
+    assert dict(photos) == {"stored": 8, "gone": 1}
+    assert not [p for p in replay.requests if p.startswith("/photos/")]
+    # The X photo is Flickr's "World cafe" resized: one picture, shared twice.
+    assert ("flickr:55082116789 twitter:2112915831649846213",) in before["groups"]
     # The second run asks only for what is new.
     for path in replay.requests:
         parts = urlsplit(path)

@@ -311,6 +311,10 @@ def status(as_json):
     events = [dict(zip(("slug", "name", "items"), row, strict=True)) for row in store.conn.execute(
         "select slug, name, (select count(*) from event_items where event = slug) "
         "from events order by slug")]
+    photos = store.photo_counts()
+    for e in events:
+        e["photos"] = photos.get(e["slug"], dict.fromkeys(("pending", "stored", "failed",
+                                                            "gone"), 0))
     runs = [dict(zip(("source", "event", "started_at", "status", "new_items"), row, strict=True))
             for row in store.conn.execute(
                 "select source, event, started_at, status, new_items from fetch_runs "
@@ -323,6 +327,8 @@ def status(as_json):
     click.echo("  " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     for e in events:
         click.echo(f"Event {e['slug']}: {e['items']} items ({e['name']})")
+        if any(e["photos"].values()):
+            click.echo("  photos: " + ", ".join(f"{n} {s}" for s, n in e["photos"].items()))
     for r in runs:
         click.echo(f"  {r['started_at']} {r['source']:24} {r['status']:11} "
                    f"{r['new_items'] or 0} new ({r['event']})")

@@ -30,6 +30,7 @@ FETCH_RANGES = {
     "backoff": ("seconds from 0 to 3600", lambda v: 0 <= v <= 3600),
     "max_wait": ("seconds from 0 to 86400 (a day)", lambda v: 0 <= v <= 86400),
 }
+PHOTOS_KEYS = {"keep_location": bool}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TIME_FORM = "an ISO 8601 time with a UTC offset, e.g. 2011-10-21T09:00:00+01:00"
 
@@ -86,6 +87,7 @@ class Config:
     events: list[Event] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)
     fetch: dict = field(default_factory=dict)
+    photos: dict = field(default_factory=dict)  # [photos]: keep_location
 
     def event(self, slug: str) -> Event | None:
         return next((e for e in self.events if e.slug == slug), None)
@@ -129,7 +131,7 @@ def project_dir(path: Path) -> Path:
 
 def parse(data: dict, path: Path, database: Path | None = None) -> Config:
     where = str(path)
-    _only(data, {"database", "media_dir", "events", "sources", "fetch"}, where, "")
+    _only(data, {"database", "media_dir", "events", "sources", "fetch", "photos"}, where, "")
     root = project_dir(path)
     db = database or root / _str(data, "database", where, "", DEFAULT_DATABASE)
     media = root / _str(data, "media_dir", where, "", DEFAULT_MEDIA_DIR)
@@ -161,7 +163,13 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
         if name in fetch and name in FETCH_RANGES and not FETCH_RANGES[name][1](fetch[name]):
             raise ConfigError(f"{where}: fetch.{name}: expected {FETCH_RANGES[name][0]}, "
                               f"got {fetch[name]!r}")
-    return Config(path, Path(db), Path(media), events, sources, fetch)
+    photos = data.get("photos", {})
+    if not isinstance(photos, dict):
+        raise ConfigError(f"{where}: photos: expected a table [photos]")
+    _only(photos, set(PHOTOS_KEYS), where, "photos")
+    if "keep_location" in photos and not isinstance(photos["keep_location"], bool):
+        raise ConfigError(f"{where}: photos.keep_location: expected true or false")
+    return Config(path, Path(db), Path(media), events, sources, fetch, photos)
 
 
 def _check_source(table: dict, name: str, where: str) -> dict:

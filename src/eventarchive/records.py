@@ -64,6 +64,29 @@ class Media:
 
 
 @dataclass(slots=True)
+class MediaFile:
+    """What the photo stage learnt about one ``media`` row: its local copy and measurements,
+    or why there is none. Saved as an update of that row (``status``: stored, failed, gone)."""
+
+    id: str
+    status: str
+    path: str | None = None
+    sha256: str | None = None
+    mime: str | None = None
+    width: int | None = None
+    height: int | None = None
+    taken_at: str | None = None  # from EXIF; fills media.taken_at only when that is empty
+    camera: str | None = None
+    location: str | None = None  # "lat,lon" from EXIF GPS, only with [photos] keep_location
+    phash: str | None = None
+    photo_group: str | None = None
+    thumb_path: str | None = None
+    error: str | None = None
+    attempts: int = 0
+    next_try_at: str | None = None
+
+
+@dataclass(slots=True)
 class Link:
     item_id: str
     url: str
@@ -114,7 +137,7 @@ class Batch:
     """
 
     __slots__ = ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems",
-                 "position", "positions", "replace")
+                 "position", "positions", "replace", "files")
 
     def __init__(self, replace: bool = False) -> None:
         self.items: list[Item] = []
@@ -128,11 +151,12 @@ class Batch:
         self.position = 0  # how far into the input this batch reaches, for progress bars
         self.positions: dict[str, int] = {}  # item id ► its place in a curated order (stories)
         self.replace = replace
+        self.files: list[MediaFile] = []  # downloads of existing media rows (the photo stage)
 
     def extend(self, other: Batch) -> None:
         """Add everything ``other`` holds (the store sorts out repeats when it saves)."""
         for name in ("items", "authors", "media", "links", "tags", "mentions", "reposts",
-                     "problems"):
+                     "problems", "files"):
             getattr(self, name).extend(getattr(other, name))
         self.positions.update(other.positions)
 
@@ -162,6 +186,7 @@ class Batch:
             position=self.position,
             positions=self.positions,
             replace=self.replace,
+            files=list(map(_file_row, self.files)),
         )
 
 
@@ -180,6 +205,7 @@ class Rows:
     position: int = 0
     positions: dict[str, int] = field(default_factory=dict)
     replace: bool = False
+    files: list[tuple] = field(default_factory=list)
 
 
 def fields(cls) -> tuple[str, ...]:
@@ -190,6 +216,7 @@ _item_row = attrgetter(*fields(Item))
 _author_row = attrgetter(*fields(Author))
 _media_row = attrgetter(*fields(Media))
 _link_row = attrgetter(*fields(Link))
+_file_row = attrgetter(*fields(MediaFile))
 _tag_row = attrgetter(*fields(Tag))
 _mention_row = attrgetter(*fields(Mention))
 _repost_row = attrgetter(*fields(Repost))

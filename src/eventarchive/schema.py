@@ -263,6 +263,18 @@ def m007_web_state(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m006_photos(db: sqlite_utils.Database) -> None:
+    """The photo stage's bookkeeping on media rows: the local copy's state, why a download
+    failed and when to try again, measurements, a thumbnail and a near-duplicate group."""
+    for column in ("status TEXT DEFAULT 'pending'", "error TEXT", "attempts INTEGER DEFAULT 0",
+                   "next_try_at TEXT", "downloaded_at TEXT", "thumb_path TEXT", "camera TEXT",
+                   "location TEXT", "phash TEXT", "photo_group TEXT"):
+        db.execute(f"ALTER TABLE media ADD COLUMN {column}")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_media_status ON media(status)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_media_photo_group ON media(photo_group)")
+
+
+@migrations()
 def m010_story_indexes(db: sqlite_utils.Database) -> None:
     """Indexes the story page needs on archives made before it (new ones have them from
     INDEXES, which bulk loads drop and rebuild)."""

@@ -66,7 +66,8 @@ limit 1000
 # An event's photos, local copies first shown as thumbnails by the plugin.
 PHOTOS_SQL = """
 select
-  media.path as photo, items.published_at, authors.display_name as author, authors.handle,
+  coalesce(media.thumb_path, media.path) as photo, items.published_at,
+  authors.display_name as author, authors.handle,
   media.alt_text, items.text, media.license, items.url, media.url as original, items.id
 from media
 join items on items.id = media.item_id

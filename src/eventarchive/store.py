@@ -33,8 +33,10 @@ from .upserts import (  # noqa: F401 - re-exported: tests and Datasette build ro
     ITEM_REPLACE_SQL,
     ITEM_SQL,
     LINK_SQL,
+    MEDIA_FILE_SQL,
     MEDIA_SQL,
     MENTION_SQL,
+    PHOTO_WHERE,
     REPOST_SQL,
     STORED_SQL,
     TAG_SQL,
@@ -172,6 +174,9 @@ class Store(RunLog):
                                  (REPOST_SQL, rows.reposts)):
                 if records:
                     conn.executemany(sql, records)
+            if rows.files:
+                conn.executemany(MEDIA_FILE_SQL, [(*row[1:], fetched_at, row[0])
+                                                  for row in rows.files])
         return updated
 
     def _save_items(self, items: list[tuple], fetched_at: str, replace: bool) -> int:
@@ -216,6 +221,45 @@ class Store(RunLog):
             "ORDER BY links.url", (event,)):
             found.setdefault(url, []).append(item_id)
         return found
+
+    def photos_to_download(self, event: str, now: str | None = None) -> list[dict]:
+        """An event's photo rows the photo stage has work for: never tried, or failed and due
+        for another try. Rows copied from an archive (a ``path``) are only measured."""
+        cursor = self.conn.execute(
+            "SELECT DISTINCT media.id, media.url, media.path, media.attempts FROM media "
+            "JOIN event_items ON event_items.item_id = media.item_id "
+            f"WHERE event_items.event = ? AND {PHOTO_WHERE} "
+            "AND (media.url IS NOT NULL OR media.path IS NOT NULL) "
+            "AND (coalesce(media.status, 'pending') = 'pending' OR (media.status = 'failed' "
+            "AND media.next_try_at IS NOT NULL AND media.next_try_at <= ?)) ORDER BY media.id",
+            (event, now or now_iso()))
+        return [dict(zip(("id", "url", "path", "attempts"), row, strict=True)) for row in cursor]
+
+    def photo_groups(self) -> list[tuple[str, str]]:
+        """(group, perceptual hash) of every stored photo, for grouping near-duplicates."""
+        return list(self.conn.execute(
+            "SELECT photo_group, phash FROM media WHERE phash IS NOT NULL "
+            "AND photo_group IS NOT NULL GROUP BY photo_group, phash"))
+
+    def photo_files(self) -> dict[str, str]:
+        """sha256 ► local file of every photo with a copy, so the same bytes are kept once."""
+        return dict(self.conn.execute(
+            "SELECT sha256, min(path) FROM media WHERE sha256 IS NOT NULL AND path IS NOT NULL "
+            "GROUP BY sha256"))
+
+    def photo_counts(self) -> dict[str, dict[str, int]]:
+        """Per event: photos pending (including failures due another try), stored, failed
+        (waiting or given up) and gone (the platform deleted them)."""
+        counts: dict[str, dict[str, int]] = {}
+        for event, status, n in self.conn.execute(
+                "SELECT event_items.event, coalesce(media.status, 'pending'), "
+                "count(DISTINCT media.id) FROM media "
+                "JOIN event_items ON event_items.item_id = media.item_id "
+                f"WHERE {PHOTO_WHERE} GROUP BY 1, 2"):
+            counts.setdefault(event, dict.fromkeys(("pending", "stored", "failed", "gone"), 0))
+            counts[event][status] = counts[event].get(status, 0) + n
+        return counts
+
 
     # -- forgetting ----------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ the full-text index in step with `items` (used by ``Store.save`` and ``Store.for
 
 from __future__ import annotations
 
-from .records import Author, Item, Link, Media, Mention, Repost, Tag, fields
+from .records import Author, Item, Link, Media, MediaFile, Mention, Repost, Tag, fields
 
 
 def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...],
@@ -83,7 +83,23 @@ FTS_UNINDEX_SQL = (
 # Authors fill gaps too: a name quoted in a Storify story or a TAGS sheet never renames someone
 # whose profile a platform already gave us.
 AUTHOR_SQL = _upsert_sql("authors", fields(Author), ("id",), keep_stored=True)
+# A photo's measurements, once its local copy is stored, are the copy's: a platform's claim
+# about its own copy, saved again by a later fetch, does not replace them.
 MEDIA_SQL = _upsert_sql("media", fields(Media), ("id",))
+for _c in ("mime", "width", "height"):
+    MEDIA_SQL = MEDIA_SQL.replace(f"{_c} = coalesce(excluded.{_c}, media.{_c})",
+                                  f"{_c} = CASE WHEN media.status = 'stored' THEN media.{_c} "
+                                  f"ELSE coalesce(excluded.{_c}, media.{_c}) END")
+# A download's result updates its media row; a date the platform gave is never replaced by
+# EXIF's, and a location is stored only when the stage was allowed to keep one.
+_FILE_COLUMNS = fields(MediaFile)[1:]
+_FILE_SET = {c: f"coalesce(?, {c})" for c in _FILE_COLUMNS}
+_FILE_SET.update(status="?", error="?", attempts="?", next_try_at="?", location="?",
+                 taken_at="coalesce(taken_at, ?)")
+MEDIA_FILE_SQL = ("UPDATE media SET " + ", ".join(f"{c} = {_FILE_SET[c]}" for c in _FILE_COLUMNS)
+                  + ", downloaded_at = ? WHERE id = ?")
+# Photos: images, and rows whose type nobody said (a downloaded file's bytes decide).
+PHOTO_WHERE = "coalesce(media.mime, 'image/') LIKE 'image/%'"
 LINK_SQL = _upsert_sql("links", fields(Link), ("item_id", "url"))
 TAG_SQL = _upsert_sql("hashtags", fields(Tag), ("item_id", "tag"))
 MENTION_SQL = _upsert_sql("mentions", fields(Mention), ("item_id", "handle"))

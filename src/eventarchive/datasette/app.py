@@ -33,10 +33,12 @@ def make_datasette(database: Path, media_dir: Path | None = None,
     ``events``: the configured events, for the story page's sessions and local times."""
     database = Path(database)
     static = [("-/eventarchive", str(HERE / "static"))]
-    if media_dir and Path(media_dir).is_dir():
+    if media_dir:
+        # Created now if need be: a mount needs its folder, and photos arrive after start.
+        Path(media_dir).mkdir(parents=True, exist_ok=True)
         static.append(("media", str(media_dir)))
     settings = dict(SETTINGS, default_allow_sql=allow_sql)
-    meta = metadata.build(database.stem)
+    meta = metadata.build(database.stem, _event_slugs(database))
     meta.setdefault("plugins", {})["eventarchive"] = {"events": events_config(events)}
     if private:
         from . import private as privacy
@@ -62,6 +64,23 @@ def events_config(events: list[Event]) -> dict:
          "starts_at": to_utc(s.starts_at) if s.starts_at else None,
          "ends_at": to_utc(s.ends_at) if s.ends_at else None} for s in e.sessions]}
         for e in events}
+
+
+def _event_slugs(database: Path) -> list[tuple[str, str]]:
+    """(slug, name) of the archive's events when it starts, for the home page's links."""
+    import sqlite3
+
+    if not database.exists():
+        return []
+    try:
+        conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            return list(conn.execute("select slug, coalesce(name, slug) from events "
+                                     "order by starts_at desc, slug"))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
 
 
 def serve(database: Path, media_dir: Path | None, host: str, port: int,

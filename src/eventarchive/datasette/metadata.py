@@ -23,7 +23,11 @@ ITEM_COLUMNS = {
 }
 
 
-def build(database: str) -> dict:
+def build(database: str, events: list[tuple[str, str]] = ()) -> dict:
+    from markupsafe import escape
+
+    galleries = ", ".join(f'<a href="/-/events/{escape(slug)}/gallery">{escape(name)}</a>'
+                          for slug, name in events)
     return {
         "title": "Event archive",
         "description_html": (
@@ -31,6 +35,7 @@ def build(database: str) -> dict:
             f"notes. Try <a href=\"/{database}/search\">search</a>, the "
             f"<a href=\"/{database}/timeline\">timeline</a> of an event, or "
             f"<a href=\"/{database}/browse\">browse everything</a>."
+            + (f" Photo galleries: {galleries}." if galleries else "")
         ),
         "databases": {
             database: {

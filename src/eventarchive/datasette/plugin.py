@@ -13,7 +13,8 @@ def render_cell(value, column, table, database, datasette):
         return None
     if column in ("url", "original") and value.startswith(("https://", "http://")):
         return Markup(f'<a href="{escape(value)}" rel="nofollow noopener">{escape(value)}</a>')
-    local_photo = (table == "media" and column == "path") or (table is None and column == "photo")
+    local_photo = ((table == "media" and column in ("path", "thumb_path"))
+                   or (table is None and column == "photo"))
     if local_photo and value.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp")):
         src = f"/media/{escape(value)}"
         name = escape(value.rsplit("/", 1)[-1])
@@ -34,9 +35,10 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def register_routes(datasette):
-    from .story import ROUTES
+    """Every page the project adds; each module holds its own routes."""
+    from . import gallery, story
 
-    return ROUTES
+    return [*story.ROUTES, *gallery.ROUTES]
 
 
 @hookimpl
@@ -69,3 +71,5 @@ def extra_template_vars(template, database, view_name, request, datasette):
                 "ea_platform": lambda p: PLATFORM_NAMES.get(p, p)}
 
     return events
+# -- the photo gallery (photos worker) ------------------------------------------------------------
+
