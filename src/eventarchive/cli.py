@@ -250,11 +250,8 @@ def fetch(event_slug, sources, max_wait, quiet):
             click.echo(f"{run.source}: … and {len(run.lines) - PROBLEMS_SHOWN} more (all in the "
                        "fetch_runs table)", err=True)
     if not quiet:
-        click.echo("Fetched: " + "; ".join(
-            f"{r.event} {r.source} " + (r.status if r.status in ("failed", "interrupted")
-                                        else f"{r.new_items} new"
-                                        + (" (partial)" if r.status == "partial" else ""))
-            for r in runs) + ".")
+        click.echo("Fetched: " + "; ".join(f"{r.event} {r.source} {r.summary}" for r in runs)
+                   + ".")
     if any(r.status != "ok" for r in runs):
         sys.exit(1)
 

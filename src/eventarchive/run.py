@@ -172,6 +172,7 @@ class SourceRun:
     source: str
     event: str
     new_items: int = 0
+    photos: int = 0  # photos stored (the media stage)
     pages: int = 0
     queries: int = 0
     failed_queries: int = 0
@@ -191,6 +192,14 @@ class SourceRun:
     def lines(self) -> list[str]:
         """What went wrong, one line each: the problems, then the error."""
         return self.problems + ([self.error] if self.error else [])
+
+    @property
+    def summary(self) -> str:
+        """``12 new``, ``4 photos stored``, ``failed`` …, for the one line cron sees."""
+        if self.status in ("failed", "interrupted"):
+            return self.status
+        said = f"{self.photos} photos stored" if self.photos else f"{self.new_items} new"
+        return said + (" (partial)" if self.status == "partial" else "")
 
     @property
     def message(self) -> str | None:
@@ -314,6 +323,7 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
                             Problem(f"{name}:{query.key}", f"{_host(p.where)}: {p.reason}")
                             for p in http.take_problems())
                         store.save(page.batch, event.slug, state=(name, key, page.state))
+                        run.photos += sum(f.status == "stored" for f in page.batch.files)
                         run.pages += 1
                         run.problems += [f"{p.where}: {p.reason}" for p in page.batch.problems]
                         queries += page.follow
