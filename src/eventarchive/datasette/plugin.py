@@ -34,6 +34,19 @@ def asgi_wrapper(datasette):
 # -- the story page, its feed and the accessible templates (story worker) -------------------------
 
 @hookimpl
+def prepare_jinja2_environment(env, datasette):
+    """``|ea_url``: an address from the archive's content as a link target, only when it is a
+    web address; anything else (``javascript:``, ``data:`` …) links nowhere."""
+    env.filters["ea_url"] = web_url
+
+
+def web_url(value) -> str | None:
+    if isinstance(value, str) and value.strip().lower().startswith(("https://", "http://")):
+        return value.strip()
+    return None
+
+
+@hookimpl
 def register_routes(datasette):
     """Every page the project adds; each module holds its own routes."""
     from . import gallery, story
