@@ -111,10 +111,14 @@ class Batch:
     ``replace``: the items are their source's own and may have been edited since the last
     import (notes): their newer title, text, html, raw and time replace the stored ones instead
     of only filling gaps.
+
+    ``marks``: what the source saw about a record, by item or author id: ``"deleted"`` (the
+    platform says the post is gone) or a consent signal (``"consent:nobot"``, see consent.py).
+    The store applies the archive's ``[privacy]`` policy to them (suppression.py).
     """
 
     __slots__ = ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems",
-                 "position", "positions", "replace")
+                 "position", "positions", "replace", "marks")
 
     def __init__(self, replace: bool = False) -> None:
         self.items: list[Item] = []
@@ -128,6 +132,7 @@ class Batch:
         self.position = 0  # how far into the input this batch reaches, for progress bars
         self.positions: dict[str, int] = {}  # item id ► its place in a curated order (stories)
         self.replace = replace
+        self.marks: dict[str, str] = {}
 
     def extend(self, other: Batch) -> None:
         """Add everything ``other`` holds (the store sorts out repeats when it saves)."""
@@ -135,6 +140,7 @@ class Batch:
                      "problems"):
             getattr(self, name).extend(getattr(other, name))
         self.positions.update(other.positions)
+        self.marks.update(other.marks)
 
     def attempt(self, where: str, parse, *args) -> None:
         """Run ``parse(*args)``; a payload of an unexpected shape becomes a Problem, not a crash."""
@@ -162,6 +168,7 @@ class Batch:
             position=self.position,
             positions=self.positions,
             replace=self.replace,
+            marks=self.marks,
         )
 
 
@@ -180,6 +187,7 @@ class Rows:
     position: int = 0
     positions: dict[str, int] = field(default_factory=dict)
     replace: bool = False
+    marks: dict[str, str] = field(default_factory=dict)
 
 
 def fields(cls) -> tuple[str, ...]:
