@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import ConfigError
+from .suppression import Privacy
 
 DEFAULT_PATH = Path("config/eventarchive.toml")
 DEFAULT_DATABASE = "data/archive.db"
@@ -67,6 +68,7 @@ class Config:
     events: list[Event] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)
     fetch: dict = field(default_factory=dict)
+    privacy: Privacy = field(default_factory=lambda: Privacy())
 
     def event(self, slug: str) -> Event | None:
         return next((e for e in self.events if e.slug == slug), None)
@@ -110,7 +112,7 @@ def project_dir(path: Path) -> Path:
 
 def parse(data: dict, path: Path, database: Path | None = None) -> Config:
     where = str(path)
-    _only(data, {"database", "media_dir", "events", "sources", "fetch"}, where, "")
+    _only(data, {"database", "media_dir", "events", "sources", "fetch", "privacy"}, where, "")
     root = project_dir(path)
     db = database or root / _str(data, "database", where, "", DEFAULT_DATABASE)
     media = root / _str(data, "media_dir", where, "", DEFAULT_MEDIA_DIR)
@@ -142,7 +144,8 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
         if name in fetch and name in FETCH_RANGES and not FETCH_RANGES[name][1](fetch[name]):
             raise ConfigError(f"{where}: fetch.{name}: expected {FETCH_RANGES[name][0]}, "
                               f"got {fetch[name]!r}")
-    return Config(path, Path(db), Path(media), events, sources, fetch)
+    privacy = Privacy.from_table(data.get("privacy", {}), where)
+    return Config(path, Path(db), Path(media), events, sources, fetch, privacy)
 
 
 def _check_source(table: dict, name: str, where: str) -> dict:

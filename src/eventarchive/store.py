@@ -481,12 +481,16 @@ class Store(RunLog):
         """Delete an event, its memberships and its fetch state. Its items are the caller's to
         forget first (``forget_items(items_of(event=slug))``), photos and all."""
         with self.conn:
-            for table in ("event_items", "curation", "annotations"):
-                self.conn.execute(f"DELETE FROM {table} WHERE event = ?", (slug,))
-            prefix = f"{slug}:"  # fetch state is kept per event and query
-            self.conn.execute("DELETE FROM source_state WHERE substr(key, 1, ?) = ?",
-                              (len(prefix), prefix))
-            self.conn.execute("DELETE FROM events WHERE slug = ?", (slug,))
+            self.drop_event(slug)
+
+    def drop_event(self, slug: str) -> None:
+        """``forget_event`` inside the caller's transaction."""
+        for table in ("event_items", "curation", "annotations"):
+            self.conn.execute(f"DELETE FROM {table} WHERE event = ?", (slug,))
+        prefix = f"{slug}:"  # fetch state is kept per event and query
+        self.conn.execute("DELETE FROM source_state WHERE substr(key, 1, ?) = ?",
+                          (len(prefix), prefix))
+        self.conn.execute("DELETE FROM events WHERE slug = ?", (slug,))
 
     # -- curation ----------------------------------------------------------------------------
 

@@ -194,6 +194,22 @@ def _apply_deleted(conn: sqlite3.Connection, deleted: set, policy: Privacy, now:
         "json_extract(raw, '$.deleted_at') IS NULL)", [(now, now, i) for i in deleted])
 
 
+def left_out(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
+    """For ``status``: items runs left out (``skipped``) and items kept hidden (``hidden``),
+    by reason as a person reads it; takedowns recorded. Empty for an archive not yet migrated."""
+    tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "hidden_items" not in tables:
+        return {"skipped": {}, "hidden": {}, "takedowns": 0}
+    skipped: Counter[str] = Counter()
+    for (value,) in conn.execute("SELECT left_out FROM fetch_runs WHERE left_out IS NOT NULL"):
+        skipped.update(json.loads(value))
+    hidden = Counter()
+    for reason, count in conn.execute("SELECT reason, count(*) FROM hidden_items GROUP BY 1"):
+        hidden[reason_of(reason)] += count
+    takedowns = conn.execute("SELECT count(*) FROM takedowns").fetchone()[0]
+    return {"skipped": dict(skipped), "hidden": dict(hidden), "takedowns": takedowns}
+
+
 # -- erasing ----------------------------------------------------------------------------------
 
 

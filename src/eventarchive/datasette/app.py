@@ -12,6 +12,8 @@ from datasette.app import Datasette
 
 from . import metadata
 
+TEMPLATES = Path(__file__).parent / "templates"  # the plugin's pages (takedowns.html …)
+
 SETTINGS = {
     # Facet suggestions and full counts are what make a big table's page slow; the archive's
     # pages name their facets in the metadata instead.
@@ -40,6 +42,7 @@ def make_datasette(database: Path, media_dir: Path | None = None,
         metadata=meta,
         settings=settings,
         static_mounts=static,
+        template_dir=str(TEMPLATES),
         # Signs login cookies; set it to keep people logged in across restarts.
         secret=os.environ.get("DATASETTE_SECRET") or None,
     )

@@ -30,7 +30,8 @@ def build(database: str) -> dict:
             "Everything recorded about the events in this archive: posts, photos, write-ups and "
             f"notes. Try <a href=\"/{database}/search\">search</a>, the "
             f"<a href=\"/{database}/timeline\">timeline</a> of an event, or "
-            f"<a href=\"/{database}/browse\">browse everything</a>."
+            f"<a href=\"/{database}/browse\">browse everything</a>. This archive honours "
+            "requests to remove posts: see the <a href=\"/-/takedowns\">takedowns</a>."
         ),
         "databases": {
             database: {
@@ -64,6 +65,9 @@ def build(database: str) -> dict:
                     "reposts": {"title": "Reposts (retweets, boosts) of items"},
                     "fetch_runs": {"title": "Fetch and import runs", "sort_desc": "id"},
                     "_sqlite_migrations": {"hidden": True},
+                    "suppressions": {"hidden": True},
+                    "takedowns": {"title": "Takedowns honoured (no content; see /-/takedowns)"},
+                    "hidden_items": {"title": "Items hidden by the archive's privacy policy"},
                 },
                 "queries": {
                     "search": {

@@ -27,3 +27,10 @@ def asgi_wrapper(datasette):
     from .private import guard
 
     return guard(datasette)
+
+
+@hookimpl
+def register_routes():
+    from .takedowns import routes as takedown_routes
+
+    return [*takedown_routes()]
