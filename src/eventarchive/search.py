@@ -12,7 +12,8 @@ from .store import Store
 # error; an empty query matches nothing instead of failing. A retweet stored as its own item
 # (account archives, TAGS) is left out once its original is known: it shows as a repost.
 # Times are compared as UTC text; "2011-10-21 14:00" is read as "2011-10-21T14:00", and a "to"
-# that is only a date covers the whole day.
+# that is only a date covers the whole day. Items hidden by the archive's privacy policy
+# (hidden_items: people who opted out, posts deleted on their platform) are left out.
 SEARCH_SQL = """
 select
   items.published_at, authors.display_name as author, authors.handle,
@@ -23,6 +24,7 @@ join items on items.rowid = items_fts.rowid
 left join authors on authors.id = items.author_id
 where items_fts match coalesce(nullif(escape_fts(:q), ''), '""')
   and items.id not in (select id from reposts)
+  and items.id not in (select item_id from hidden_items)
   and (coalesce(:event, '') = ''
        or items.id in (select item_id from event_items where event = :event))
 order by rank
@@ -39,6 +41,7 @@ join items on items.id = event_items.item_id
 left join authors on authors.id = items.author_id
 where event_items.event = :event
   and items.id not in (select id from reposts)
+  and items.id not in (select item_id from hidden_items)
   and (coalesce(:from, '') = '' or items.published_at >= replace(trim(:from), ' ', 'T'))
   and (coalesce(:to, '') = ''
        or substr(items.published_at, 1, length(trim(:to))) <= replace(trim(:to), ' ', 'T'))
@@ -57,6 +60,7 @@ join items on items.id = media.item_id
 join event_items on event_items.item_id = items.id
 left join authors on authors.id = items.author_id
 where event_items.event = :event
+  and items.id not in (select item_id from hidden_items)
   and (media.mime like 'image/%' or media.mime is null)
 order by items.published_at
 limit 1000
