@@ -18,7 +18,8 @@ from eventarchive.cli import cli
 from eventarchive.datasette.app import make_datasette
 from eventarchive.records import Batch, Item, Link
 from eventarchive.sources.web import write_warc
-from eventarchive.store import Store
+from eventarchive.search import search
+from eventarchive.store import Store, fts_in_step
 
 SENTENCE = "The quartermaster's zebra painted seventeen violet teapots"
 TWEET = "1234567890123456789"  # above 2**53
@@ -62,6 +63,8 @@ def test_an_erased_post_stays_erased_through_reimport_export_and_backup(tmp_path
     assert "1 items left out: erased on request." in again.stdout
     store = Store.open(db)
     assert [i for (i,) in store.conn.execute("select id from items")] == [f"twitter:{KEPT}"]
+    assert fts_in_step(store.conn)  # VACUUM kept the rowids the full-text index points at
+    assert [r["id"] for r in search(store, "urn")] == [f"twitter:{KEPT}"]
     assert store.conn.execute("select left_out from fetch_runs order by id desc limit 1"
                               ).fetchone() == ('{"erased on request": 1}',)
     backup = sqlite3.connect(tmp_path / "backup.db")
