@@ -17,8 +17,8 @@ from warcio.warcwriter import WARCWriter
 from eventarchive.cli import cli
 from eventarchive.datasette.app import make_datasette
 from eventarchive.records import Batch, Item, Link
-from eventarchive.sources.web import write_warc
 from eventarchive.search import search
+from eventarchive.sources.web import write_warc
 from eventarchive.store import Store, fts_in_step
 
 SENTENCE = "The quartermaster's zebra painted seventeen violet teapots"
