@@ -173,3 +173,20 @@ def test_privacy_config_is_checked(tmp_path):
         config.parse({"privacy": {"consent": "no"}}, path)
     with pytest.raises(ConfigError, match="privacy.forget: unknown key"):
         config.parse({"privacy": {"forget": "yes"}}, path)
+
+
+def test_an_archive_from_before_privacy_is_searched_read_only(tmp_path):
+    from click.testing import CliRunner
+
+    from eventarchive.cli import cli
+
+    db = tmp_path / "old.db"
+    store = Store.open(db)
+    store.ensure_event("e")
+    batch = Batch()
+    twitter.parse_v2_page(tweet_page("7", "Standing room only"), batch)
+    store.save(batch, "e")
+    store.conn.executescript("DROP VIEW browse; DROP TABLE hidden_items;")
+    store.close()
+    result = CliRunner().invoke(cli, ["--db", str(db), "search", "standing"])
+    assert result.exit_code == 0 and "[Standing] room only" in result.stdout

@@ -317,6 +317,8 @@ class Store(RunLog):
         if not {"items", "items_fts", "events"} <= tables:
             conn.close()
             raise missing
+        if "hidden_items" not in tables:  # an archive from before m011: nothing is hidden
+            conn.execute("CREATE TEMP TABLE hidden_items (item_id TEXT PRIMARY KEY)")
         return cls(sqlite_utils.Database(conn), path)
 
     @classmethod
