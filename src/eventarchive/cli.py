@@ -141,6 +141,7 @@ def import_(kind, path, event_slug, match, quiet):
     from .lock import ArchiveLock
 
     store = Store.open(cfg.database)
+    store.privacy = cfg.privacy
     bar = _ProgressBar(quiet, f"Importing {path.name}")
     try:
         with ArchiveLock(cfg.database):
@@ -162,10 +163,17 @@ def import_(kind, path, event_slug, match, quiet):
                    else "")
         click.echo(f"Imported {result.new_items} new items into {cfg.database} "
                    f"(event {event_slug}){updated}{skipped}.")
+        _left_out(store)
     if result.problems:
         click.echo(f"Error: {len(result.problems)} entries could not be read; the rest were "
                    "saved. Fix or remove them and import again.", err=True)
         sys.exit(1)
+
+
+def _left_out(store: Store) -> None:
+    """What the saves dropped, and why: erased on request, or people who opted out."""
+    for reason, count in sorted(store.left_out.items()):
+        click.echo(f"{count} items left out: {reason}.")
 
 
 class _ProgressBar:
@@ -238,6 +246,7 @@ def fetch(event_slug, sources, max_wait, quiet):
                        "   ", nl=False, err=True)
 
     store = Store.open(cfg.database)
+    store.privacy = cfg.privacy
     with ArchiveLock(cfg.database):
         runs = run_fetch(store, cfg, events, chosen, os.environ, max_wait=max_wait,
                          progress=progress)
@@ -252,6 +261,7 @@ def fetch(event_slug, sources, max_wait, quiet):
     if not quiet:
         click.echo("Fetched: " + "; ".join(f"{r.event} {r.source} {r.summary}" for r in runs)
                    + ".")
+        _left_out(store)
     if any(r.status != "ok" for r in runs):
         sys.exit(1)
 
@@ -316,12 +326,20 @@ def status(as_json):
             for row in store.conn.execute(
                 "select source, event, started_at, status, new_items from fetch_runs "
                 "order by id desc limit 10")]
+    from .suppression import left_out
+
+    privacy = left_out(store.conn)
     if as_json:
         click.echo(json.dumps({"database": str(store.path), "counts": counts, "events": events,
-                               "runs": runs}, indent=2))
+                               "runs": runs, "privacy": privacy}, indent=2))
         return
     click.echo(f"Archive: {store.path}")
     click.echo("  " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    for label in ("skipped", "hidden"):
+        for reason, count in sorted(privacy[label].items()):
+            click.echo(f"  {count} items {'left out' if label == 'skipped' else label}: {reason}")
+    if privacy["takedowns"]:
+        click.echo(f"  {privacy['takedowns']} takedowns honoured (listed at /-/takedowns)")
     for e in events:
         click.echo(f"Event {e['slug']}: {e['items']} items ({e['name']})")
         if any(e["photos"].values()):
@@ -368,52 +386,6 @@ def export(event_slug, fmt, output, bom):
 
 
 @cli.command()
-@click.option("--item", "items", multiple=True, metavar="ID", help="An item, e.g. twitter:123.")
-@click.option("--author", "authors", multiple=True, metavar="ID",
-              help="Everything by an author, e.g. twitter:398120457.")
-@event_option
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
-def forget(items, authors, event_slug, yes):
-    """Delete items for good: a takedown request, or an event you no longer keep.
-
-    Removes the items with their photos, links, hashtags and event membership, and their
-    authors once nothing of theirs is left. --event removes the event and the items that
-    belong to no other event. Copies already in WARC files or backups are not touched.
-
-    \b
-    Example:
-        eventarchive forget --author twitter:398120457
-        eventarchive forget --item mastodon:https://example.social/users/jo/statuses/1 --yes
-    """
-    from .lock import ArchiveLock
-
-    if not (items or authors or event_slug):
-        raise ConfigError("say what to forget: --item ID, --author ID or --event SLUG")
-    cfg = _state().config
-    store = Store.open(cfg.database)
-    targets = list(items) + store.items_of(list(authors))
-    if event_slug:
-        if not store.conn.execute("SELECT 1 FROM events WHERE slug = ?",
-                                  (event_slug,)).fetchone():
-            raise ConfigError(f"--event {event_slug}: no such event in {store.path}")
-        targets += store.items_of(event=event_slug)
-    what = f"{len(targets)} items" + (f" and event {event_slug}" if event_slug else "")
-    if not yes:
-        if not sys.stdin.isatty():
-            raise ConfigError(f"this would delete {what} from {store.path}; add --yes to "
-                              "confirm when running without a terminal")
-        click.confirm(f"Delete {what} from {store.path} for good?", abort=True, err=True)
-    with ArchiveLock(cfg.database):
-        paths = store.media_paths(targets)
-        gone = store.forget_items(targets, authors=list(authors))
-        if event_slug:
-            store.forget_event(event_slug)
-    for path in paths:
-        (cfg.media_dir / path).unlink(missing_ok=True)
-    click.echo(f"Forgot {gone} items and {len(paths)} photo files.")
-
-
-@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 to share on your network.")
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
@@ -455,7 +427,9 @@ def serve(host, port, allow_sql, private):
                private=private, events=cfg.events)
 
 from .commands.curate import curate  # noqa: E402
+from .commands.forget import forget  # noqa: E402
 from .commands.password import password  # noqa: E402
 
 cli.add_command(curate)
 cli.add_command(password)
+cli.add_command(forget)

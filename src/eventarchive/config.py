@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import ConfigError
+from .suppression import Privacy
 
 DEFAULT_PATH = Path("config/eventarchive.toml")
 DEFAULT_DATABASE = "data/archive.db"
@@ -88,6 +89,7 @@ class Config:
     sources: dict[str, dict] = field(default_factory=dict)
     fetch: dict = field(default_factory=dict)
     photos: dict = field(default_factory=dict)  # [photos]: keep_location
+    privacy: Privacy = field(default_factory=lambda: Privacy())
 
     def event(self, slug: str) -> Event | None:
         return next((e for e in self.events if e.slug == slug), None)
@@ -131,7 +133,8 @@ def project_dir(path: Path) -> Path:
 
 def parse(data: dict, path: Path, database: Path | None = None) -> Config:
     where = str(path)
-    _only(data, {"database", "media_dir", "events", "sources", "fetch", "photos"}, where, "")
+    _only(data, {"database", "media_dir", "events", "sources", "fetch", "photos", "privacy"},
+          where, "")
     root = project_dir(path)
     db = database or root / _str(data, "database", where, "", DEFAULT_DATABASE)
     media = root / _str(data, "media_dir", where, "", DEFAULT_MEDIA_DIR)
@@ -169,7 +172,8 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
     _only(photos, set(PHOTOS_KEYS), where, "photos")
     if "keep_location" in photos and not isinstance(photos["keep_location"], bool):
         raise ConfigError(f"{where}: photos.keep_location: expected true or false")
-    return Config(path, Path(db), Path(media), events, sources, fetch, photos)
+    privacy = Privacy.from_table(data.get("privacy", {}), where)
+    return Config(path, Path(db), Path(media), events, sources, fetch, photos, privacy)
 
 
 def _check_source(table: dict, name: str, where: str) -> dict:

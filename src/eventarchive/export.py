@@ -26,6 +26,7 @@ from event_items
 join items on items.id = event_items.item_id
 left join authors on authors.id = items.author_id
 where event_items.event = ?
+  and items.id not in (select item_id from hidden_items)
 order by event_items.position is null, event_items.position, items.published_at, items.id
 """
 

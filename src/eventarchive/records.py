@@ -134,10 +134,14 @@ class Batch:
     ``replace``: the items are their source's own and may have been edited since the last
     import (notes): their newer title, text, html, raw and time replace the stored ones instead
     of only filling gaps.
+
+    ``marks``: what the source saw about a record, by item or author id: ``"deleted"`` (the
+    platform says the post is gone) or a consent signal (``"consent:nobot"``, see consent.py).
+    The store applies the archive's ``[privacy]`` policy to them (suppression.py).
     """
 
     __slots__ = ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems",
-                 "position", "positions", "replace", "files")
+                 "position", "positions", "replace", "files", "marks")
 
     def __init__(self, replace: bool = False) -> None:
         self.items: list[Item] = []
@@ -152,6 +156,7 @@ class Batch:
         self.positions: dict[str, int] = {}  # item id ► its place in a curated order (stories)
         self.replace = replace
         self.files: list[MediaFile] = []  # downloads of existing media rows (the photo stage)
+        self.marks: dict[str, str] = {}
 
     def extend(self, other: Batch) -> None:
         """Add everything ``other`` holds (the store sorts out repeats when it saves)."""
@@ -159,6 +164,7 @@ class Batch:
                      "problems", "files"):
             getattr(self, name).extend(getattr(other, name))
         self.positions.update(other.positions)
+        self.marks.update(other.marks)
 
     def attempt(self, where: str, parse, *args) -> None:
         """Run ``parse(*args)``; a payload of an unexpected shape becomes a Problem, not a crash."""
@@ -187,6 +193,7 @@ class Batch:
             positions=self.positions,
             replace=self.replace,
             files=list(map(_file_row, self.files)),
+            marks=self.marks,
         )
 
 
@@ -206,6 +213,7 @@ class Rows:
     positions: dict[str, int] = field(default_factory=dict)
     replace: bool = False
     files: list[tuple] = field(default_factory=list)
+    marks: dict[str, str] = field(default_factory=dict)
 
 
 def fields(cls) -> tuple[str, ...]:

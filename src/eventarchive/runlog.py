@@ -4,7 +4,9 @@ killed process closed as interrupted."""
 
 from __future__ import annotations
 
+import json
 import os
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -20,6 +22,7 @@ class RunLog:
         """A ``fetch_runs`` row; runs left 'running' or 'pending' by a killed process are
         closed as 'interrupted' first (callers hold the archive lock, so none is live)."""
         self.close_stale_runs()
+        self._left_out_at_start = Counter(self.left_out)
         with self.conn:
             cursor = self.conn.execute(
                 "INSERT INTO fetch_runs (source, event, started_at, status, pid, new_items) "
@@ -42,6 +45,7 @@ class RunLog:
         return len(stale)
 
     def mark_run(self, run_id: int, status: str) -> None:
+        self._left_out_at_start = Counter(self.left_out)
         with self.conn:
             self.conn.execute("UPDATE fetch_runs SET status = ?, started_at = ? WHERE id = ?",
                               (status, now_iso(), run_id))
@@ -60,12 +64,16 @@ class RunLog:
         return count
 
     def finish_run(self, run_id: int, status: str, new_items: int, errors: Iterable[str]) -> None:
+        """Close a run; ``left_out`` records the items its saves dropped, by reason (JSON;
+        suppression.py), apart from its errors: leaving them out is not a failure."""
         errors = list(errors)
+        left_out = self.left_out - getattr(self, "_left_out_at_start", Counter())
         with self.conn:
             self.conn.execute(
-                "UPDATE fetch_runs SET finished_at = ?, status = ?, new_items = ?, errors = ? "
-                "WHERE id = ?",
-                (now_iso(), status, new_items, "\n".join(errors) or None, run_id),
+                "UPDATE fetch_runs SET finished_at = ?, status = ?, new_items = ?, errors = ?, "
+                "left_out = ? WHERE id = ?",
+                (now_iso(), status, new_items, "\n".join(errors) or None,
+                 json.dumps(dict(left_out), sort_keys=True) if left_out else None, run_id),
             )
 
     def max_rowid(self) -> int:

@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from .suppression import SCHEMA as SUPPRESSION_SCHEMA
+
 migrations = Migrations("eventarchive")
 
 # Secondary indexes, by name. Store.bulk() drops them for a big load and builds them again after
@@ -280,6 +282,13 @@ def m010_story_indexes(db: sqlite_utils.Database) -> None:
     INDEXES, which bulk loads drop and rebuild)."""
     for name in ("idx_items_story", "idx_items_url"):
         db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {INDEXES[name]}")
+
+
+@migrations()
+def m011_suppression(db: sqlite_utils.Database) -> None:
+    """Takedowns that stick (suppressions: digests of what was erased), items hidden by the
+    [privacy] policy, and what each run left out (suppression.py)."""
+    db.executescript(SUPPRESSION_SCHEMA)
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:

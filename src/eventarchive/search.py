@@ -22,6 +22,7 @@ with hits as (
   join items on items.rowid = items_fts.rowid
   where items_fts match coalesce(nullif(escape_fts(:q), ''), '""')
     and items.id not in (select id from reposts)
+    and items.id not in (select item_id from hidden_items)
     and (coalesce(:event, '') = ''
          or items.id in (select item_id from event_items where event = :event))
     and not (items.kind = 'story_element' and exists (
@@ -55,6 +56,7 @@ join items on items.id = event_items.item_id
 left join authors on authors.id = items.author_id
 where event_items.event = :event
   and items.id not in (select id from reposts)
+  and items.id not in (select item_id from hidden_items)
   and (coalesce(:from, '') = '' or items.published_at >= replace(trim(:from), ' ', 'T'))
   and (coalesce(:to, '') = ''
        or substr(items.published_at, 1, length(trim(:to))) <= replace(trim(:to), ' ', 'T'))
@@ -74,6 +76,7 @@ join items on items.id = media.item_id
 join event_items on event_items.item_id = items.id
 left join authors on authors.id = items.author_id
 where event_items.event = :event
+  and items.id not in (select item_id from hidden_items)
   and (media.mime like 'image/%' or media.mime is null)
 order by items.published_at
 limit 1000

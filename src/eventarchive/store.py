@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from .errors import NoArchive
 from .records import Batch, Rows
 from .runlog import RunLog, now_iso
 from .schema import INDEXES, create_indexes, fts_in_step, migrations  # noqa: F401
+from .suppression import Privacy, erase, screen
 from .upserts import (  # noqa: F401 - re-exported: tests and Datasette build rows with them
     AUTHOR_SQL,
     EVENT_ITEM_SQL,
@@ -51,6 +53,8 @@ class Store(RunLog):
         self.db = db
         self.path = path
         self.conn: sqlite3.Connection = db.conn
+        self.privacy = Privacy()  # [privacy]: the CLI sets the config's
+        self.left_out: Counter[str] = Counter()  # items saves dropped, by reason
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -92,6 +96,8 @@ class Store(RunLog):
         if not {"items", "items_fts", "events"} <= tables:
             conn.close()
             raise missing
+        if "hidden_items" not in tables:  # an archive from before m011: nothing is hidden
+            conn.execute("CREATE TEMP TABLE hidden_items (item_id TEXT PRIMARY KEY)")
         return cls(sqlite_utils.Database(conn), path)
 
     @classmethod
@@ -155,6 +161,7 @@ class Store(RunLog):
         rows = batch.rows() if isinstance(batch, Batch) else batch
         conn = self.conn
         with conn:
+            rows, after = screen(conn, rows, self.privacy, self.left_out, event)
             if state is not None:
                 source, key, value = state
                 conn.execute(
@@ -177,6 +184,8 @@ class Store(RunLog):
             if rows.files:
                 conn.executemany(MEDIA_FILE_SQL, [(*row[1:], fetched_at, row[0])
                                                   for row in rows.files])
+            if after is not None:
+                after(fetched_at)
         return updated
 
     def _save_items(self, items: list[tuple], fetched_at: str, replace: bool) -> int:
@@ -264,49 +273,23 @@ class Store(RunLog):
     # -- forgetting ----------------------------------------------------------------------------
 
     def forget_items(self, item_ids: list[str], authors: list[str] = ()) -> int:
-        """Delete items and everything hanging off them (a takedown request); returns how many.
-
-        ``authors`` are forgotten as people: their reposts and profile go too. The full-text
-        index follows in the same transaction; authors left with nothing are removed, so a
-        forgotten person's name does not linger.
-        """
-        conn = self.conn
-        with conn:
-            conn.executemany("DELETE FROM reposts WHERE author_id = ?", [(a,) for a in authors])
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS forget_ids (id TEXT PRIMARY KEY)")
-            conn.execute("DELETE FROM forget_ids")
-            conn.executemany("INSERT OR IGNORE INTO forget_ids VALUES (?)",
-                             [(i,) for i in item_ids])
-            authors = list(authors) + [a for (a,) in conn.execute(
-                "SELECT DISTINCT author_id FROM items WHERE id IN (SELECT id FROM forget_ids) "
-                "AND author_id IS NOT NULL")]
-            conn.execute("DELETE FROM curation WHERE item_id IN (SELECT id FROM forget_ids)")
-            conn.execute("UPDATE curation SET after_item_id = NULL "
-                         "WHERE after_item_id IN (SELECT id FROM forget_ids)")
-            conn.execute("DELETE FROM curation WHERE pinned = 0 AND hidden = 0 "
-                         "AND after_item_id IS NULL")
-            for table, column in (("event_items", "item_id"), ("media", "item_id"),
-                                  ("links", "item_id"), ("hashtags", "item_id"),
-                                  ("mentions", "item_id"), ("reposts", "item_id")):
-                conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM forget_ids)")
-            conn.execute(FTS_UNINDEX_SQL)
-            gone = conn.execute("DELETE FROM items WHERE id IN (SELECT id FROM forget_ids)"
-                                ).rowcount
-            conn.executemany(
-                "DELETE FROM authors WHERE id = ? AND NOT EXISTS "
-                "(SELECT 1 FROM items WHERE author_id = ?) AND NOT EXISTS "
-                "(SELECT 1 FROM reposts WHERE author_id = ?)", [(a, a, a) for a in authors])
-        return gone
+        """Delete items and everything hanging off them, in one transaction; returns how many.
+        ``authors`` are forgotten as people (suppression.erase). ``forget`` in erasure.py
+        also leaves suppressions and scrubs the file."""
+        with self.conn:
+            return erase(self.conn, item_ids, authors)
 
     def media_paths(self, item_ids: list[str]) -> list[str]:
-        """Local files (relative to the media folder) of these items' photos."""
+        """Local files (relative to the media folder) of these items' photos and thumbnails."""
+        columns = [c for c in ("path", "thumb_path") if c in self.db["media"].columns_dict]
         found = []
         for start in range(0, len(item_ids), 500):
             chunk = item_ids[start:start + 500]
-            found += [p for (p,) in self.conn.execute(
-                f"SELECT path FROM media WHERE path IS NOT NULL AND item_id IN "
-                f"({', '.join('?' for _ in chunk)})", chunk)]
-        return found
+            for column in columns:
+                found += [p for (p,) in self.conn.execute(
+                    f"SELECT {column} FROM media WHERE {column} IS NOT NULL AND item_id IN "
+                    f"({', '.join('?' for _ in chunk)})", chunk)]
+        return list(dict.fromkeys(found))
 
     def items_of(self, author_ids: list[str] = (), event: str | None = None) -> list[str]:
         """Item ids by these authors, or in only this event (what forgetting it removes)."""
@@ -321,12 +304,16 @@ class Store(RunLog):
         """Delete an event, its memberships and its fetch state. Its items are the caller's to
         forget first (``forget_items(items_of(event=slug))``), photos and all."""
         with self.conn:
-            for table in ("event_items", "curation", "annotations"):
-                self.conn.execute(f"DELETE FROM {table} WHERE event = ?", (slug,))
-            prefix = f"{slug}:"  # fetch state is kept per event and query
-            self.conn.execute("DELETE FROM source_state WHERE substr(key, 1, ?) = ?",
-                              (len(prefix), prefix))
-            self.conn.execute("DELETE FROM events WHERE slug = ?", (slug,))
+            self.drop_event(slug)
+
+    def drop_event(self, slug: str) -> None:
+        """``forget_event`` inside the caller's transaction."""
+        for table in ("event_items", "curation", "annotations"):
+            self.conn.execute(f"DELETE FROM {table} WHERE event = ?", (slug,))
+        prefix = f"{slug}:"  # fetch state is kept per event and query
+        self.conn.execute("DELETE FROM source_state WHERE substr(key, 1, ?) = ?",
+                          (len(prefix), prefix))
+        self.conn.execute("DELETE FROM events WHERE slug = ?", (slug,))
 
     # -- curation ----------------------------------------------------------------------------
 

@@ -36,6 +36,8 @@ def build(database: str, events: list[tuple[str, str]] = ()) -> dict:
             f"<a href=\"/{database}/timeline\">timeline</a> of an event, or "
             f"<a href=\"/{database}/browse\">browse everything</a>."
             + (f" Photo galleries: {galleries}." if galleries else "")
+            + " This archive honours requests to remove posts: see the "
+            "<a href=\"/-/takedowns\">takedowns</a>."
         ),
         "databases": {
             database: {
@@ -69,6 +71,9 @@ def build(database: str, events: list[tuple[str, str]] = ()) -> dict:
                     "reposts": {"title": "Reposts (retweets, boosts) of items"},
                     "fetch_runs": {"title": "Fetch and import runs", "sort_desc": "id"},
                     "_sqlite_migrations": {"hidden": True},
+                    "suppressions": {"hidden": True},
+                    "takedowns": {"title": "Takedowns honoured (no content; see /-/takedowns)"},
+                    "hidden_items": {"title": "Items hidden by the archive's privacy policy"},
                 },
                 "queries": {
                     "search": {

@@ -49,9 +49,9 @@ def web_url(value) -> str | None:
 @hookimpl
 def register_routes(datasette):
     """Every page the project adds; each module holds its own routes."""
-    from . import gallery, story
+    from . import gallery, story, takedowns
 
-    return [*story.ROUTES, *gallery.ROUTES]
+    return [*story.ROUTES, *gallery.ROUTES, *takedowns.routes()]
 
 
 @hookimpl

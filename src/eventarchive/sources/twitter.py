@@ -194,10 +194,22 @@ def v2_author(user: Mapping) -> Author:
 
 
 def parse_v2_page(page: Mapping, batch: Batch) -> None:
-    """A v2 search/timeline response page (as twarc2 writes them): ``data`` plus ``includes``."""
+    """A v2 search/timeline response page (as twarc2 writes them): ``data`` plus ``includes``.
+    Tweets the API reports gone (a deleted quoted or replied-to tweet) are marked deleted."""
     includes = V2Includes(page.get("includes"))
     for tweet in page.get("data") or ():
         parse_v2(tweet, batch, includes)
+    for error in page.get("errors") or ():
+        if deleted_tweet(error):
+            batch.marks[f"{PLATFORM}:{error['resource_id']}"] = "deleted"
+
+
+def deleted_tweet(error) -> bool:
+    """An ``errors`` entry saying a tweet does not exist (any more): ``Not Found Error`` on a
+    ``tweet`` resource."""
+    return (isinstance(error, Mapping) and error.get("resource_type") == "tweet"
+            and bool(error.get("resource_id"))
+            and str(error.get("type", "")).endswith("/resource-not-found"))
 
 
 def parse_v2(tweet: Mapping, batch: Batch, includes: V2Includes | None = None) -> str:
@@ -375,6 +387,8 @@ def fetch(http, query, state: dict, now: datetime | None = None):
         batch = Batch()
         parse_v2_page(page, batch)
         for error in page.get("errors") or ():
+            if deleted_tweet(error):
+                continue  # marked deleted by parse_v2_page: not a problem of the fetch
             batch.problems.append(Problem(f"twitter:{query.key}", error.get("detail") or
                                           error.get("title") or str(error)))
         ids = [str(t["id"]) for t in page.get("data") or ()]

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import orjson
 
+from ... import consent
 from ...records import Author, Batch, Item, Link, Media, Mention, Repost, Tag, media_type
 from ...times import utc_iso
 
@@ -100,6 +101,8 @@ def _post(view: Mapping, record: Mapping, embeds: list, batch: Batch, depth: int
     uri = view["uri"]
     author = parse_author(view["author"])
     batch.authors.append(author)
+    if signal := consent.bluesky_author(view["author"]):
+        batch.marks.setdefault(author.id, signal)
     item_id = f"{PLATFORM}:{uri}"
     published = utc_iso(record.get("createdAt")) or utc_iso(view.get("indexedAt"))
     found = _Found(item_id)
@@ -115,6 +118,8 @@ def _post(view: Mapping, record: Mapping, embeds: list, batch: Batch, depth: int
     ))
     for embed in embeds:
         _embed(embed, found, batch, published, depth)
+    if signal := consent.post_tags((t.tag for t in found.tags), record.get("text")):
+        batch.marks.setdefault(item_id, signal)
     batch.tags += found.tags
     batch.mentions += found.mentions
     batch.links += found.links
@@ -220,6 +225,9 @@ def _quoted(view: Mapping, found: _Found, batch: Batch, depth: int) -> None:
     url = post_url(uri)
     if url is None:  # a feed, a list, a starter pack: not a post
         return
+    if view.get("notFound") or view.get("$type", "").endswith("#viewNotFound"):
+        # The quoted post was deleted: an archived copy of it follows [privacy] deleted.
+        batch.marks[f"{PLATFORM}:{uri}"] = "deleted"
     if "value" in view and view.get("author"):
         if depth == 0:
             batch.attempt(f"{PLATFORM}:{uri}", parse_record_view, view, batch, depth + 1)

@@ -19,6 +19,7 @@ import nh3
 import orjson
 from bs4 import BeautifulSoup
 
+from ... import consent
 from ...records import Author, Batch, Item, Link, Media, Mention, Repost, Tag, media_type
 from ...text import soup_to_text
 from ...times import utc_iso
@@ -93,6 +94,8 @@ def parse_status(status: Mapping, batch: Batch, uris: Mapping | None = None) -> 
     uris = uris or {}
     poster = author(status["account"])
     batch.authors.append(poster)
+    if signal := consent.mastodon_account(status["account"]):
+        batch.marks.setdefault(poster.id, signal)
     published = utc_iso(status.get("created_at"))
     original = status.get("reblog")
     if original:
@@ -125,6 +128,8 @@ def parse_status(status: Mapping, batch: Batch, uris: Mapping | None = None) -> 
     ))
     for tag in tags:
         batch.tags.append(Tag(item_id, tag["name"].lower()))
+    if signal := consent.post_tags((t.get("name") for t in tags), content):
+        batch.marks.setdefault(item_id, signal)
     for mention in mentions:
         batch.mentions.append(Mention(
             item_id, full_acct(mention.get("acct") or mention["username"], mention.get("url")),
