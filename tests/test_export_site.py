@@ -162,7 +162,7 @@ def test_a_second_export_replaces_only_the_files_the_first_wrote(tmp_path):
     (site / "CNAME").write_text("story.example.org")  # the publisher's own file
     (media / "thumbs" / "doors.jpg").unlink()  # the thumbnail is gone: the full size shows
 
-    done = export_site(db, media, SLUG, site, size=50)
+    done = export_site(db, media, SLUG, site, size=50, site_url="https://story.example.org")
     assert done.pages == 1
     assert not (site / "page-2.html").exists() and not (site / "page-3.html").exists()
     assert not (site / "media/thumbs").exists()
@@ -171,3 +171,6 @@ def test_a_second_export_replaces_only_the_files_the_first_wrote(tmp_path):
     assert not problems(site)
     soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.select_one("#item-twitter\\:2 .ea-photos img")["src"] == "media/photos/doors.jpg"
+    # Citations name the card's address where the copy is published.
+    assert soup.select_one("#item-twitter\\:2 .ea-citation").get_text().endswith(
+        "at https://story.example.org/index.html#item-twitter:2.")
