@@ -57,6 +57,8 @@ demo-build: $(STAMP)
 	@# The 2011 photos: the archive's own copies, checked, measured and thumbnailed.
 	$(PY) -m eventarchive.replay data/sample/replay --port 8765 -- \
 	  $(BIN)/eventarchive --config $(DEMO_CONFIG) fetch --event lambethcoop-2011 --source media
+	@# The story as a static website that opens from disk: data/site/index.html.
+	$(BIN)/eventarchive --config $(DEMO_CONFIG) export --event lambethcoop-2011 --format site -o data/site
 	-$(BIN)/eventarchive --config $(DEMO_CONFIG) status
 
 demo: demo-build

@@ -351,22 +351,26 @@ def status(as_json):
 
 @cli.command()
 @event_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
-              show_default=True, help="JSON lines (one item a line) or CSV.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of the terminal.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "site"]), default="jsonl",
+              show_default=True, help="JSON lines (one item a line), CSV, or the story as a "
+              "static website (a folder that opens from disk or any web host).")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Write to this file instead of the terminal; for site, the folder: new, "
+                   "empty or an earlier export (only the files that wrote are replaced).")
 @click.option("--bom/--no-bom", default=None,
               help="Start a CSV with a byte order mark, so Excel reads it as UTF-8 [default: "
                    "with -o, yes; on the terminal, no].")
 def export(event_slug, fmt, output, bom):
-    """Write an event's items in timeline order, as JSON lines or CSV.
+    """Write an event's items in timeline order, as JSON lines or CSV, or its story as a site.
 
     A CSV file opens in Excel as it is (UTF-8 with a byte order mark); each item's photos are
     listed in photo_paths (under the media folder) and photo_urls, one a line in the cell.
+    A site is the story page as plain files, paged like the live page, with its photos.
 
     \b
     Example:
         eventarchive export --event coproduction-2011 --format csv -o coproduction-2011.csv
+        eventarchive export --event coproduction-2011 --format site -o coproduction-2011-site
     """
     from . import export as exporting
 
@@ -375,6 +379,10 @@ def export(event_slug, fmt, output, bom):
     store = _state().store()
     if not store.conn.execute("SELECT 1 FROM events WHERE slug = ?", (event_slug,)).fetchone():
         raise ConfigError(f"--event {event_slug}: no such event in {store.path}")
+    if fmt == "site":
+        return _export_site(event_slug, output)
+    if output is not None and output.is_dir():
+        raise ConfigError(f"-o {output}: a folder; --format {fmt} writes a file")
     if output is None:
         exporting.write(store, event_slug, sys.stdout, fmt, bom=bool(bom))
         return
@@ -383,6 +391,17 @@ def export(event_slug, fmt, output, bom):
         count = exporting.write(store, event_slug, out, fmt, bom=bom is not False)
     partial.replace(output)
     click.echo(f"Wrote {count} items to {output}.", err=True)
+
+
+def _export_site(event_slug: str, output: Path | None) -> None:
+    from .datasette.static_site import export_site
+
+    if output is None:
+        raise ConfigError("--format site needs -o DIR: the folder to write the site in")
+    config = _state().config
+    done = export_site(config.database, config.media_dir, event_slug, output, config.events)
+    click.echo(f"Wrote the story of {event_slug} ({done.items} items, {done.pages} pages, "
+               f"{done.photos} photos) to {output}; open {output / 'index.html'}.", err=True)
 
 
 @cli.command()

@@ -119,7 +119,10 @@ def _thread_of(roots: list[str], comments: list[Card], by_parent: dict[str, str]
     return found
 
 
-def story_context(conn: sqlite3.Connection, slug: str, args, cfg: dict, base: str) -> dict:
+def story_context(conn: sqlite3.Connection, slug: str, args, cfg: dict, base: str,
+                  size: int = sq.PAGE_SIZE) -> dict:
+    """What story.html shows for one page; ``size``: cards a page holds (the static export's
+    tests use small pages)."""
     event = sq.event(conn, slug)
     if event is None:
         return {"missing": slug, "events": sq.events(conn)}
@@ -130,7 +133,7 @@ def story_context(conn: sqlite3.Connection, slug: str, args, cfg: dict, base: st
     if after and sq.decode_cursor(after) is None:
         problems.append("That page link is not one of this story's; showing the first page.")
         after = None
-    page = sq.page(conn, slug, filters, after)
+    page = sq.page(conn, slug, filters, after, size)
     cards = build_cards(conn, slug, page.ids, zone, base)
     for c in cards:
         key = next((page.keys[i] for i in c.item_ids if i in page.keys), "")
