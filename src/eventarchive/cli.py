@@ -105,7 +105,9 @@ def init(force):
 @path_argument()
 @event_option
 @click.option("--match", is_flag=True,
-              help="Keep only items matching the event's hashtags, keywords, accounts and times.")
+              help="Keep only items matching the event: its hashtags or keywords within the "
+                   "collection window ([fetch] collect_before_days/collect_after_days), its "
+                   "accounts' other posts within its hours.")
 @quiet_option
 def import_(kind, path, event_slug, match, quiet):
     """Import a file you already have. KIND: twitter-archive, twarc, tags-csv, storify or notes.
@@ -139,12 +141,14 @@ def import_(kind, path, event_slug, match, quiet):
                               "hashtags, keywords, accounts or times")
         event = config_module.Event(slug=event_slug, name=event_slug)
     from .lock import ArchiveLock
+    from .window import Window
 
     store = Store.open(cfg.database)
     bar = _ProgressBar(quiet, f"Importing {path.name}")
     try:
         with ArchiveLock(cfg.database):
-            result = import_file(store, kind, path, event, cfg.media_dir, match=match,
+            window = Window.from_config(cfg.fetch) if match else False
+            result = import_file(store, kind, path, event, cfg.media_dir, match=window,
                                  progress=bar.update, total=bar.start)
     finally:
         bar.finish()
@@ -203,9 +207,11 @@ class _ProgressBar:
 def fetch(event_slug, sources, max_wait, quiet):
     """Fetch what is new for your events from every configured source.
 
-    Runs each source named in the config ([sources.NAME]) for each event still running or
-    ended less than 30 days ago (or the one --event names). Incremental and safe to repeat:
-    run it from cron. Exit code 1 if some source failed; the others are saved.
+    Runs each source named in the config ([sources.NAME]) for each event whose collection
+    window is open: from [fetch] collect_before_days (default 30) before it starts until
+    collect_after_days (default 30) after it ends; other events only when --event names them.
+    Incremental and safe to repeat: run it from cron (see `eventarchive schedule`). Exit code 1
+    if some source failed; the others are saved.
 
     \b
     Example:
@@ -227,8 +233,8 @@ def fetch(event_slug, sources, max_wait, quiet):
     events = active_events(cfg, event_slug, now_iso())
     if not events:
         if not quiet:
-            click.echo("No event is running or recent; nothing to fetch (name one with "
-                       "--event).", err=True)
+            click.echo("No event's collection window is open; nothing to fetch (name one "
+                       "with --event).", err=True)
         return
     live = not quiet and sys.stderr.isatty()
 
