@@ -294,37 +294,6 @@ def search(query, event_slug, as_json):
 
 
 @cli.command()
-@json_option
-def status(as_json):
-    """What the archive holds: counts, events and the latest runs.
-
-    \b
-    Example:
-        eventarchive status
-    """
-    store = _state().store()
-    counts = store.counts()
-    events = [dict(zip(("slug", "name", "items"), row, strict=True)) for row in store.conn.execute(
-        "select slug, name, (select count(*) from event_items where event = slug) "
-        "from events order by slug")]
-    runs = [dict(zip(("source", "event", "started_at", "status", "new_items"), row, strict=True))
-            for row in store.conn.execute(
-                "select source, event, started_at, status, new_items from fetch_runs "
-                "order by id desc limit 10")]
-    if as_json:
-        click.echo(json.dumps({"database": str(store.path), "counts": counts, "events": events,
-                               "runs": runs}, indent=2))
-        return
-    click.echo(f"Archive: {store.path}")
-    click.echo("  " + ", ".join(f"{n} {t}" for t, n in counts.items()))
-    for e in events:
-        click.echo(f"Event {e['slug']}: {e['items']} items ({e['name']})")
-    for r in runs:
-        click.echo(f"  {r['started_at']} {r['source']:24} {r['status']:11} "
-                   f"{r['new_items'] or 0} new ({r['event']})")
-
-
-@cli.command()
 @event_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
               show_default=True, help="JSON lines (one item a line) or CSV.")
@@ -449,6 +418,8 @@ def serve(host, port, allow_sql, private):
 
 from .commands.curate import curate  # noqa: E402
 from .commands.password import password  # noqa: E402
+from .commands.status import status  # noqa: E402
 
 cli.add_command(curate)
 cli.add_command(password)
+cli.add_command(status)

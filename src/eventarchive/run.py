@@ -183,6 +183,7 @@ class SourceRun:
     problems: list[str] = field(default_factory=list)
     error: str | None = None  # the source as a whole could not run (or was stopped)
     interrupted: bool = False
+    rate_limited_until: str | None = None  # UTC ISO time a platform asked us to wait until
 
     @property
     def status(self) -> str:
@@ -329,6 +330,7 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
                             progress(run)
                 except RateLimited as exc:  # the whole source waits for the next run
                     run.problems.append(_line(name, str(exc)))
+                    run.rate_limited_until = exc.until.isoformat() if exc.until else None
                     run.failed_queries += 1
                     break
                 except AuthError as exc:  # refused credentials refuse every query
@@ -354,7 +356,8 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
         run.error = _line(name, log.unexpected(exc))
     run.new_items = store.count_since(before)
     try:
-        store.finish_run(run_id, run.status, run.new_items, run.lines)
+        store.finish_run(run_id, run.status, run.new_items, run.lines,
+                         rate_limited_until=run.rate_limited_until)
     except sqlite3.DatabaseError:
         pass  # the disk is full: the row stays 'running' and is shown as interrupted
 

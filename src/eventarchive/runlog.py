@@ -59,13 +59,17 @@ class RunLog:
                               (count, run_id))
         return count
 
-    def finish_run(self, run_id: int, status: str, new_items: int, errors: Iterable[str]) -> None:
+    def finish_run(self, run_id: int, status: str, new_items: int, errors: Iterable[str],
+                   rate_limited_until: str | None = None) -> None:
+        """Close a run; ``rate_limited_until``: when the platform's rate limit lifts (UTC ISO),
+        for `status` to say."""
         errors = list(errors)
         with self.conn:
             self.conn.execute(
-                "UPDATE fetch_runs SET finished_at = ?, status = ?, new_items = ?, errors = ? "
-                "WHERE id = ?",
-                (now_iso(), status, new_items, "\n".join(errors) or None, run_id),
+                "UPDATE fetch_runs SET finished_at = ?, status = ?, new_items = ?, errors = ?, "
+                "rate_limited_until = ? WHERE id = ?",
+                (now_iso(), status, new_items, "\n".join(errors) or None, rate_limited_until,
+                 run_id),
             )
 
     def max_rowid(self) -> int:

@@ -238,6 +238,12 @@ def m004_fts_and_notes(db: sqlite_utils.Database) -> None:
         db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
 
 
+@migrations()
+def m012_status(db: sqlite_utils.Database) -> None:
+    """When a run's rate limit lifts, for `status` to say (the error line has only HH:MM)."""
+    db.execute("ALTER TABLE fetch_runs ADD COLUMN rate_limited_until TEXT")
+
+
 def fts_in_step(conn: sqlite3.Connection) -> bool:
     """FTS5's own integrity check of items_fts against `items`, plus one entry per row."""
     opened = not conn.in_transaction  # the check is an INSERT: sqlite3 would BEGIN for it

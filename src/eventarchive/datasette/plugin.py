@@ -27,3 +27,11 @@ def asgi_wrapper(datasette):
     from .private import guard
 
     return guard(datasette)
+
+
+@hookimpl
+def register_routes():
+    """Pages of the archive's own, each in its module."""
+    from . import status
+
+    return [*status.routes()]
