@@ -416,6 +416,7 @@ def serve(host, port, allow_sql, private):
     run_server(cfg.database, cfg.media_dir, host=host, port=port, allow_sql=allow_sql,
                private=private)
 
+from .commands.backup import backup  # noqa: E402
 from .commands.curate import curate  # noqa: E402
 from .commands.password import password  # noqa: E402
 from .commands.status import status  # noqa: E402
@@ -423,3 +424,4 @@ from .commands.status import status  # noqa: E402
 cli.add_command(curate)
 cli.add_command(password)
 cli.add_command(status)
+cli.add_command(backup)
