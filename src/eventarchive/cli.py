@@ -419,9 +419,11 @@ def serve(host, port, allow_sql, private):
 from .commands.backup import backup  # noqa: E402
 from .commands.curate import curate  # noqa: E402
 from .commands.password import password  # noqa: E402
+from .commands.schedule import schedule  # noqa: E402
 from .commands.status import status  # noqa: E402
 
 cli.add_command(curate)
 cli.add_command(password)
 cli.add_command(status)
 cli.add_command(backup)
+cli.add_command(schedule)
