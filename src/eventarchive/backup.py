@@ -9,6 +9,7 @@ erased from the archive is not carried into a backup made after (docs/decisions.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -60,11 +61,11 @@ def backup(database: Path, media_dir: Path | None, target: Path,
     if inside:
         raise BackupError(f"{target}: is the archive's own folder {inside[0]}; back up to "
                           "another folder, ideally on another disk")
-    target.mkdir(parents=True, exist_ok=True)
     final = target / database.name
     partial = target / f".{database.name}.part"
-    partial.unlink(missing_ok=True)
     try:
+        target.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
         _snapshot(database, partial)
         result = Result(final, size=partial.stat().st_size)
         result.items = check_database(partial)
@@ -80,7 +81,8 @@ def backup(database: Path, media_dir: Path | None, target: Path,
     except OSError as exc:
         raise BackupError(f"{target}: could not write the backup ({_reason(exc)})") from None
     finally:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return result
 
 

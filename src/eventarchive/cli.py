@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 partial (some input could not be read, the rest was sav
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from importlib import resources
 from pathlib import Path
@@ -57,6 +58,35 @@ class Main(click.Group):
         except EventArchiveError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        except BrokenPipeError:  # `eventarchive search … | head`: the reader has had enough
+            sys.stderr.close()
+            ctx.exit(0)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            # A sick disk or a file we may not touch: one line, never a traceback.
+            click.echo(f"Error: {_storage_line(exc, ctx.obj)}", err=True)
+            ctx.exit(1)
+
+
+def _storage_line(exc: BaseException, state) -> str:
+    """What a storage failure means, and what to do, in one line."""
+    import errno
+
+    try:
+        where = str(state.config.database)
+    except (EventArchiveError, AttributeError):
+        where = "the archive"
+    text = str(exc)
+    if "database or disk is full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+        return (f"the disk holding {where} is full; everything saved before stays and the "
+                "archive is intact; free some space and run the command again")
+    if "readonly" in text or getattr(exc, "errno", None) in (errno.EACCES, errno.EROFS,
+                                                              errno.EPERM):
+        return (f"not allowed to write ({getattr(exc, 'filename', None) or where}: "
+                f"{getattr(exc, 'strerror', None) or text}); check the folder's permissions")
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or text}: {exc.filename or where}"
+    return (f"{where}: {text}; what was saved before stays; if this repeats, check the disk "
+            "and run `eventarchive backup` to a safe place")
 
 
 @click.group(cls=Main)
@@ -403,7 +433,14 @@ def serve(host, port, allow_sql, private):
         from .datasette.private import check_hash
 
         check_hash()
-    Store.open(cfg.database).close()  # create and migrate before serving
+    from .readonly import folder_writable
+
+    if cfg.database.is_file() and not folder_writable(cfg.database):
+        Store.open_readonly(cfg.database).close()  # served as it is: nobody may write there
+        click.echo(f"Note: {cfg.database} is in a read-only folder; serving it as it is.",
+                   err=True)
+    else:
+        Store.open(cfg.database).close()  # create and migrate before serving
     urls = sharing.addresses(host, port)
     click.echo(f"Serving {cfg.database} at {', '.join(urls)} (Ctrl-C to stop)", err=True)
     if private:

@@ -79,11 +79,18 @@ def import_file(store: Store, kind: str, path: Path, event: Event, media_dir: Pa
         except KeyboardInterrupt:
             status = "interrupted"
             raise
+        except sqlite3.DatabaseError as exc:  # the disk filled, or the file went away
+            raise StoreFailure(f"{store.path}: could not save ({exc}); free some disk "
+                               "space: every batch saved before stays, and importing again "
+                               "carries on (nothing is doubled)") from None
         finally:
             gc.enable()
-            result.new_items = store.count("items") - before
-            store.finish_run(run_id, status, result.new_items,
-                             (f"{p.where}: {p.reason}" for p in result.problems))
+            try:
+                result.new_items = store.count("items") - before
+                store.finish_run(run_id, status, result.new_items,
+                                 (f"{p.where}: {p.reason}" for p in result.problems))
+            except sqlite3.DatabaseError:
+                pass  # no room even for that: status shows the run as interrupted
         return result
     finally:
         reader.stop()

@@ -35,8 +35,15 @@ def make_datasette(database: Path, media_dir: Path | None = None,
         meta = privacy.lock(meta)
     static = [("media", str(media_dir))] if media_dir and Path(media_dir).is_dir() else []
     settings = dict(SETTINGS, default_allow_sql=allow_sql)
+    # An archive in a read-only folder is served as immutable (see readonly.py): SQLite could
+    # not make the -shm file its usual read-only opening needs, and nobody can write there.
+    from ..readonly import folder_writable
+
+    files = [str(database)]
+    immutables = [] if folder_writable(database) else files
     return Datasette(
-        [str(database)],
+        [] if immutables else files,
+        immutables=immutables,
         metadata=meta,
         settings=settings,
         static_mounts=static,
