@@ -36,6 +36,18 @@ def one_line(result) -> str:
     return result.stderr
 
 
+@pytest.mark.parametrize("command", [["forget", "--item", "x:1", "--yes"], ["backup", "b"],
+                                     ["serve", "--port", "1"], ["curate", "--event", "e", "list"]],
+                         ids=lambda c: c[0])
+def test_a_db_that_is_not_sqlite_is_one_line_for_writers_too(tmp_path, command):
+    db = tmp_path / "notes.txt"
+    db.write_text("my notes\n" * 100)
+    result = run("--db", db, *command)
+    assert result.exit_code == 2
+    assert one_line(result).startswith(f"Error: {db}: not an SQLite database")
+    assert db.read_text() == "my notes\n" * 100
+
+
 # -- a disk that fills up --------------------------------------------------------------------
 
 

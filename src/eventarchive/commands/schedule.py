@@ -221,7 +221,8 @@ jobs:
         run: |-
           git config user.name "Automated"
           git config user.email "actions@users.noreply.github.com"
-          git add -A {shlex.quote(database)} {shlex.quote(media)} exports
+          git add -A {shlex.quote(database)} exports
+          [ ! -d {shlex.quote(media)} ] || git add -A {shlex.quote(media)}
           timestamp=$(date -u)
           git commit -m "Latest data: ${{timestamp}}" || exit 0
           git push
