@@ -177,16 +177,23 @@ def test_tags_csv_that_is_not_a_tags_sheet(store, tmp_path):
 
 
 def test_match_keeps_only_the_events_items(store, fixtures):
+    from eventarchive.window import Window
+
     morning = Event(slug="morning", name="Morning", hashtags=["lambethcoop"],
                     starts_at="2011-10-21T08:00:00+00:00", ends_at="2011-10-21T12:00:00+00:00")
+    # A collection window of the event's hours alone (collect_before/after_days = 0).
     result = import_file(store, "twitter-archive", fixtures / "twitter-archive", morning, None,
-                         match=True)
+                         match=Window(0, 0))
     assert result.new_items + result.skipped == 7
     assert result.skipped > 0
     for published_at, text in rows(store, "select published_at, text from items"):
         assert "2011-10-21T08" <= published_at <= "2011-10-21T12"
         assert "#lambethcoop" in text.lower()
     assert store.count("media") == 0  # the afternoon photo went with its tweet
+    # The default window (30 days either side) keeps the afternoon's tagged posts too.
+    wider = import_file(store, "twitter-archive", fixtures / "twitter-archive", morning, None,
+                        match=True)
+    assert wider.new_items > 0 and wider.skipped < result.skipped
 
 
 def test_an_import_that_dies_half_way_completes_on_the_next_run(store, tmp_path, monkeypatch):

@@ -264,7 +264,7 @@ def test_status_reports_photos_per_event(tmp_path, store, served):
     runner = CliRunner()
     before = runner.invoke(cli, ["--config", str(cfg.path), "--db", str(store.path), "status"])
     assert f"Event {EVENT}: 10 items" in before.output
-    assert "  photos: 10 pending, 0 stored, 0 failed, 0 gone" in before.output
+    assert "  photos: 10 pending\n" in before.output
     run_stage(store, cfg)
     after = runner.invoke(cli, ["--config", str(cfg.path), "--db", str(store.path), "status",
                                 "--json"])

@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 partial (some input could not be read, the rest was sav
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from importlib import resources
 from pathlib import Path
@@ -57,6 +58,35 @@ class Main(click.Group):
         except EventArchiveError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        except BrokenPipeError:  # `eventarchive search … | head`: the reader has had enough
+            sys.stderr.close()
+            ctx.exit(0)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            # A sick disk or a file we may not touch: one line, never a traceback.
+            click.echo(f"Error: {_storage_line(exc, ctx.obj)}", err=True)
+            ctx.exit(1)
+
+
+def _storage_line(exc: BaseException, state) -> str:
+    """What a storage failure means, and what to do, in one line."""
+    import errno
+
+    try:
+        where = str(state.config.database)
+    except (EventArchiveError, AttributeError):
+        where = "the archive"
+    text = str(exc)
+    if "database or disk is full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+        return (f"the disk holding {where} is full; everything saved before stays and the "
+                "archive is intact; free some space and run the command again")
+    if "readonly" in text or getattr(exc, "errno", None) in (errno.EACCES, errno.EROFS,
+                                                              errno.EPERM):
+        return (f"not allowed to write ({getattr(exc, 'filename', None) or where}: "
+                f"{getattr(exc, 'strerror', None) or text}); check the folder's permissions")
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or text}: {exc.filename or where}"
+    return (f"{where}: {text}; what was saved before stays; if this repeats, check the disk "
+            "and run `eventarchive backup` to a safe place")
 
 
 @click.group(cls=Main)
@@ -105,7 +135,9 @@ def init(force):
 @path_argument()
 @event_option
 @click.option("--match", is_flag=True,
-              help="Keep only items matching the event's hashtags, keywords, accounts and times.")
+              help="Keep only items matching the event: its hashtags or keywords within the "
+                   "collection window ([fetch] collect_before_days/collect_after_days), its "
+                   "accounts' other posts within its hours.")
 @quiet_option
 def import_(kind, path, event_slug, match, quiet):
     """Import a file you already have. KIND: twitter-archive, twarc, tags-csv, storify or notes.
@@ -139,13 +171,15 @@ def import_(kind, path, event_slug, match, quiet):
                               "hashtags, keywords, accounts or times")
         event = config_module.Event(slug=event_slug, name=event_slug)
     from .lock import ArchiveLock
+    from .window import Window
 
     store = Store.open(cfg.database)
     store.privacy = cfg.privacy
     bar = _ProgressBar(quiet, f"Importing {path.name}")
     try:
         with ArchiveLock(cfg.database):
-            result = import_file(store, kind, path, event, cfg.media_dir, match=match,
+            window = Window.from_config(cfg.fetch) if match else False
+            result = import_file(store, kind, path, event, cfg.media_dir, match=window,
                                  progress=bar.update, total=bar.start)
     finally:
         bar.finish()
@@ -211,9 +245,11 @@ class _ProgressBar:
 def fetch(event_slug, sources, max_wait, quiet):
     """Fetch what is new for your events from every configured source.
 
-    Runs each source named in the config ([sources.NAME]) for each event still running or
-    ended less than 30 days ago (or the one --event names). Incremental and safe to repeat:
-    run it from cron. Exit code 1 if some source failed; the others are saved.
+    Runs each source named in the config ([sources.NAME]) for each event whose collection
+    window is open: from [fetch] collect_before_days (default 30) before it starts until
+    collect_after_days (default 30) after it ends; other events only when --event names them.
+    Incremental and safe to repeat: run it from cron (see `eventarchive schedule`). Exit code 1
+    if some source failed; the others are saved.
 
     \b
     Example:
@@ -235,8 +271,8 @@ def fetch(event_slug, sources, max_wait, quiet):
     events = active_events(cfg, event_slug, now_iso())
     if not events:
         if not quiet:
-            click.echo("No event is running or recent; nothing to fetch (name one with "
-                       "--event).", err=True)
+            click.echo("No event's collection window is open; nothing to fetch (name one "
+                       "with --event).", err=True)
         return
     live = not quiet and sys.stderr.isatty()
 
@@ -302,51 +338,6 @@ def search(query, event_slug, after, as_json):
         click.echo(f"More: eventarchive search {json.dumps(query)}"
                    + (f" --event {event_slug}" if event_slug else "")
                    + f" --after '{rows[-1]['cursor']}'", err=True)
-
-
-@cli.command()
-@json_option
-def status(as_json):
-    """What the archive holds: counts, events and the latest runs.
-
-    \b
-    Example:
-        eventarchive status
-    """
-    store = _state().store()
-    counts = store.counts()
-    events = [dict(zip(("slug", "name", "items"), row, strict=True)) for row in store.conn.execute(
-        "select slug, name, (select count(*) from event_items where event = slug) "
-        "from events order by slug")]
-    photos = store.photo_counts()
-    for e in events:
-        e["photos"] = photos.get(e["slug"], dict.fromkeys(("pending", "stored", "failed",
-                                                            "gone"), 0))
-    runs = [dict(zip(("source", "event", "started_at", "status", "new_items"), row, strict=True))
-            for row in store.conn.execute(
-                "select source, event, started_at, status, new_items from fetch_runs "
-                "order by id desc limit 10")]
-    from .suppression import left_out
-
-    privacy = left_out(store.conn)
-    if as_json:
-        click.echo(json.dumps({"database": str(store.path), "counts": counts, "events": events,
-                               "runs": runs, "privacy": privacy}, indent=2))
-        return
-    click.echo(f"Archive: {store.path}")
-    click.echo("  " + ", ".join(f"{n} {t}" for t, n in counts.items()))
-    for label in ("skipped", "hidden"):
-        for reason, count in sorted(privacy[label].items()):
-            click.echo(f"  {count} items {'left out' if label == 'skipped' else label}: {reason}")
-    if privacy["takedowns"]:
-        click.echo(f"  {privacy['takedowns']} takedowns honoured (listed at /-/takedowns)")
-    for e in events:
-        click.echo(f"Event {e['slug']}: {e['items']} items ({e['name']})")
-        if any(e["photos"].values()):
-            click.echo("  photos: " + ", ".join(f"{n} {s}" for s, n in e["photos"].items()))
-    for r in runs:
-        click.echo(f"  {r['started_at']} {r['source']:24} {r['status']:11} "
-                   f"{r['new_items'] or 0} new ({r['event']})")
 
 
 @cli.command()
@@ -432,7 +423,14 @@ def serve(host, port, allow_sql, private):
         from .datasette.private import check_hash
 
         check_hash()
-    Store.open(cfg.database).close()  # create and migrate before serving
+    from .readonly import folder_writable
+
+    if cfg.database.is_file() and not folder_writable(cfg.database):
+        Store.open_readonly(cfg.database).close()  # served as it is: nobody may write there
+        click.echo(f"Note: {cfg.database} is in a read-only folder; serving it as it is.",
+                   err=True)
+    else:
+        Store.open(cfg.database).close()  # create and migrate before serving
     urls = sharing.addresses(host, port)
     click.echo(f"Serving {cfg.database} at {', '.join(urls)} (Ctrl-C to stop)", err=True)
     if private:
@@ -445,10 +443,16 @@ def serve(host, port, allow_sql, private):
     run_server(cfg.database, cfg.media_dir, host=host, port=port, allow_sql=allow_sql,
                private=private, events=cfg.events)
 
+from .commands.backup import backup  # noqa: E402
 from .commands.curate import curate  # noqa: E402
 from .commands.forget import forget  # noqa: E402
 from .commands.password import password  # noqa: E402
+from .commands.schedule import schedule  # noqa: E402
+from .commands.status import status  # noqa: E402
 
 cli.add_command(curate)
 cli.add_command(password)
 cli.add_command(forget)
+cli.add_command(status)
+cli.add_command(backup)
+cli.add_command(schedule)

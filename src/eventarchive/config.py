@@ -20,7 +20,8 @@ DEFAULT_MEDIA_DIR = "data/media"
 ACCOUNT_PLATFORMS = ("twitter", "mastodon", "bluesky", "flickr")
 FETCH_KEYS = {"user_agent": str, "timeout": (int, float), "deadline": (int, float), "retries": int,
               "backoff": (int, float), "max_wait": (int, float), "max_bytes": int,
-              "max_redirects": int, "allow_private_addresses": bool}
+              "max_redirects": int, "allow_private_addresses": bool,
+              "collect_before_days": (int, float), "collect_after_days": (int, float)}
 # [fetch] numbers: the form expected, and the test (False for NaN, as every comparison is).
 FETCH_RANGES = {
     "timeout": ("seconds above 0, at most 3600", lambda v: 0 < v <= 3600),
@@ -30,6 +31,8 @@ FETCH_RANGES = {
     "max_bytes": ("a number of bytes above 0", lambda v: v > 0),
     "backoff": ("seconds from 0 to 3600", lambda v: 0 <= v <= 3600),
     "max_wait": ("seconds from 0 to 86400 (a day)", lambda v: 0 <= v <= 86400),
+    "collect_before_days": ("days from 0 to 3650", lambda v: 0 <= v <= 3650),
+    "collect_after_days": ("days from 0 to 3650", lambda v: 0 <= v <= 3650),
 }
 PHOTOS_KEYS = {"keep_location": bool}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -136,8 +139,11 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
     _only(data, {"database", "media_dir", "events", "sources", "fetch", "photos", "privacy"},
           where, "")
     root = project_dir(path)
-    db = database or root / _str(data, "database", where, "", DEFAULT_DATABASE)
+    db = database or root / _file_path(data, "database", where, root)
     media = root / _str(data, "media_dir", where, "", DEFAULT_MEDIA_DIR)
+    if media.is_file():
+        raise ConfigError(f"{where}: media_dir: {media} is a file; expected a folder, e.g. "
+                          f'"{DEFAULT_MEDIA_DIR}"')
     events = []
     raw_events = data.get("events", [])
     if not isinstance(raw_events, list):
@@ -174,6 +180,16 @@ def parse(data: dict, path: Path, database: Path | None = None) -> Config:
         raise ConfigError(f"{where}: photos.keep_location: expected true or false")
     privacy = Privacy.from_table(data.get("privacy", {}), where)
     return Config(path, Path(db), Path(media), events, sources, fetch, photos, privacy)
+
+
+def _file_path(data: dict, name: str, where: str, root: Path) -> str:
+    """``database``: a file's path (relative to the project folder), never a folder."""
+    value = _str(data, name, where, "", DEFAULT_DATABASE)
+    if not value.strip() or Path(value).name in ("", ".", "..") or value.endswith(("/", "\\")) \
+            or (root / value).is_dir():
+        raise ConfigError(f"{where}: {name}: {value!r} is a folder; expected the archive "
+                          f'file\'s path, e.g. "{DEFAULT_DATABASE}"')
+    return value
 
 
 def _check_source(table: dict, name: str, where: str) -> dict:

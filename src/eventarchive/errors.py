@@ -63,3 +63,7 @@ class PrivateAddress(FetchError):
 
 class NoArchive(ConfigError):
     """The database path holds no archive (missing, empty or not SQLite). Exit code 2."""
+
+
+class ReadOnlyArchive(ConfigError):
+    """A command that writes was pointed at an archive it may not write. Exit code 2."""

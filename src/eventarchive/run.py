@@ -18,6 +18,7 @@ from .importers import READERS
 from .matching import Matcher
 from .records import Problem
 from .store import Store
+from .window import Window
 
 # A load this big, and bigger than the archive already is, builds its indexes once at the end.
 BULK_BYTES = 16 << 20
@@ -42,9 +43,12 @@ class ImportResult:
 
 
 def import_file(store: Store, kind: str, path: Path, event: Event, media_dir: Path | None,
-                match: bool = False, progress: Callable[[int], None] | None = None,
+                match: bool | Window = False, progress: Callable[[int], None] | None = None,
                 total: Callable[[int], None] | None = None) -> ImportResult:
     """Import one file into ``event``. Safe to repeat: a second run adds nothing.
+
+    ``match``: keep only the items matching the event (True: with the default collection
+    window; a Window: with that one).
 
     The file is read and parsed in a child process while this one writes, so both cores work.
     ``total`` is told the input's size before writing starts, ``progress`` how far it got after
@@ -75,11 +79,18 @@ def import_file(store: Store, kind: str, path: Path, event: Event, media_dir: Pa
         except KeyboardInterrupt:
             status = "interrupted"
             raise
+        except sqlite3.DatabaseError as exc:  # the disk filled, or the file went away
+            raise StoreFailure(f"{store.path}: could not save ({exc}); free some disk "
+                               "space: every batch saved before stays, and importing again "
+                               "carries on (nothing is doubled)") from None
         finally:
             gc.enable()
-            result.new_items = store.count("items") - before
-            store.finish_run(run_id, status, result.new_items,
-                             (f"{p.where}: {p.reason}" for p in result.problems))
+            try:
+                result.new_items = store.count("items") - before
+                store.finish_run(run_id, status, result.new_items,
+                                 (f"{p.where}: {p.reason}" for p in result.problems))
+            except sqlite3.DatabaseError:
+                pass  # no room even for that: status shows the run as interrupted
         return result
     finally:
         reader.stop()
@@ -93,7 +104,7 @@ class _Reader:
     """
 
     def __init__(self, kind: str, path: Path, media_dir: Path | None, event: Event,
-                 match: bool):
+                 match: bool | Window):
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.queue = context.Queue(maxsize=4)
@@ -130,8 +141,8 @@ class _Reader:
         self.queue.close()
 
 
-def _read(kind: str, path: Path, media_dir: Path | None, event: Event, match: bool, out,
-          parent: int) -> None:
+def _read(kind: str, path: Path, media_dir: Path | None, event: Event, match: bool | Window,
+          out, parent: int) -> None:
     """The child process: everything that needs no database."""
 
     def send(message) -> None:
@@ -148,7 +159,8 @@ def _read(kind: str, path: Path, media_dir: Path | None, event: Event, match: bo
     try:
         size, batches = READERS[kind](path, media_dir, event)
         send(("size", size))
-        matcher = Matcher(event) if match else None
+        window = match if isinstance(match, Window) else Window()
+        matcher = Matcher(event, window) if match else None
         for batch in batches:
             skipped = matcher.filter(batch) if matcher is not None else 0
             send(("rows", batch.rows(), skipped))
@@ -179,6 +191,7 @@ class SourceRun:
     problems: list[str] = field(default_factory=list)
     error: str | None = None  # the source as a whole could not run (or was stopped)
     interrupted: bool = False
+    rate_limited_until: str | None = None  # UTC ISO time a platform asked us to wait until
 
     @property
     def status(self) -> str:
@@ -206,9 +219,11 @@ class SourceRun:
         return "\n".join(self.lines) or None
 
 
-def active_events(cfg, slug: str | None, now: str, keep_days: int = 30) -> list:
-    """The events to fetch: the one asked for, or every event not long over."""
-    from datetime import datetime, timedelta
+def active_events(cfg, slug: str | None, now: str) -> list:
+    """The events to fetch: the one asked for, or every event whose collection window
+    (``[fetch] collect_before_days`` before it starts to ``collect_after_days`` after it ends)
+    is open at ``now``."""
+    from .window import Window
 
     if slug:
         event = cfg.event(slug)
@@ -216,8 +231,8 @@ def active_events(cfg, slug: str | None, now: str, keep_days: int = 30) -> list:
             raise ConfigError(f"{cfg.path}: no event {slug!r}; the events configured are: "
                               f"{', '.join(e.slug for e in cfg.events) or 'none'}")
         return [event]
-    cutoff = (datetime.fromisoformat(now) - timedelta(days=keep_days)).isoformat()
-    return [e for e in cfg.events if not e.ends_at or e.ends_at >= cutoff]
+    window = Window.from_config(cfg.fetch)
+    return [e for e in cfg.events if window.is_open(e, now)]
 
 
 def chosen_sources(cfg, names: list[str] | tuple[str, ...] = ()) -> list:
@@ -332,6 +347,7 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
                             progress(run)
                 except RateLimited as exc:  # the whole source waits for the next run
                     run.problems.append(_line(name, str(exc)))
+                    run.rate_limited_until = exc.until.isoformat() if exc.until else None
                     run.failed_queries += 1
                     break
                 except AuthError as exc:  # refused credentials refuse every query
@@ -357,7 +373,8 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
         run.error = _line(name, log.unexpected(exc))
     run.new_items = store.count_since(before)
     try:
-        store.finish_run(run_id, run.status, run.new_items, run.lines)
+        store.finish_run(run_id, run.status, run.new_items, run.lines,
+                         rate_limited_until=run.rate_limited_until)
     except sqlite3.DatabaseError:
         pass  # the disk is full: the row stays 'running' and is shown as interrupted
 

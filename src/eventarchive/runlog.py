@@ -63,17 +63,20 @@ class RunLog:
                               (count, run_id))
         return count
 
-    def finish_run(self, run_id: int, status: str, new_items: int, errors: Iterable[str]) -> None:
-        """Close a run; ``left_out`` records the items its saves dropped, by reason (JSON;
-        suppression.py), apart from its errors: leaving them out is not a failure."""
+    def finish_run(self, run_id: int, status: str, new_items: int, errors: Iterable[str],
+                   rate_limited_until: str | None = None) -> None:
+        """Close a run. ``left_out`` records the items its saves dropped, by reason (JSON;
+        suppression.py), apart from its errors: leaving them out is not a failure.
+        ``rate_limited_until``: when the platform's rate limit lifts (UTC ISO), for `status`."""
         errors = list(errors)
         left_out = self.left_out - getattr(self, "_left_out_at_start", Counter())
         with self.conn:
             self.conn.execute(
                 "UPDATE fetch_runs SET finished_at = ?, status = ?, new_items = ?, errors = ?, "
-                "left_out = ? WHERE id = ?",
+                "left_out = ?, rate_limited_until = ? WHERE id = ?",
                 (now_iso(), status, new_items, "\n".join(errors) or None,
-                 json.dumps(dict(left_out), sort_keys=True) if left_out else None, run_id),
+                 json.dumps(dict(left_out), sort_keys=True) if left_out else None,
+                 rate_limited_until, run_id),
             )
 
     def max_rowid(self) -> int:

@@ -291,6 +291,13 @@ def m011_suppression(db: sqlite_utils.Database) -> None:
     db.executescript(SUPPRESSION_SCHEMA)
 
 
+
+@migrations()
+def m012_status(db: sqlite_utils.Database) -> None:
+    """When a run's rate limit lifts, for `status` to say (the error line has only HH:MM)."""
+    db.execute("ALTER TABLE fetch_runs ADD COLUMN rate_limited_until TEXT")
+
+
 def create_indexes(conn: sqlite3.Connection) -> None:
     for name, target in INDEXES.items():
         conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")

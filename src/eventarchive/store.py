@@ -59,7 +59,10 @@ class Store(RunLog):
     @classmethod
     def open(cls, path: str | Path) -> Store:
         """Open an archive to write to it, creating and migrating it as needed."""
+        from .readonly import check_writable
+
         path = Path(path)
+        check_writable(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(path)
         try:
@@ -80,13 +83,12 @@ class Store(RunLog):
     def open_readonly(cls, path: str | Path) -> Store:
         """Open an existing archive for reading only (search, status, export): never creates
         or changes a file, and reads while a writer holds the WAL."""
+        from .readonly import connect
+
         path = Path(path)
         missing = NoArchive(f"no archive at {path}; run import or fetch first")
-        if not path.is_file():
-            raise missing
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = connect(path)
         try:
-            conn.execute("PRAGMA busy_timeout=30000")
             tables = {n for (n,) in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as exc:

@@ -5,6 +5,7 @@ demo and the tests, so what is tested is what users run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from pathlib import Path
 
@@ -35,8 +36,10 @@ def make_datasette(database: Path, media_dir: Path | None = None,
     static = [("-/eventarchive", str(HERE / "static"))]
     if media_dir:
         # Created now if need be: a mount needs its folder, and photos arrive after start.
-        Path(media_dir).mkdir(parents=True, exist_ok=True)
-        static.append(("media", str(media_dir)))
+        with contextlib.suppress(OSError):  # a read-only folder: served without photos
+            Path(media_dir).mkdir(parents=True, exist_ok=True)
+        if Path(media_dir).is_dir():
+            static.append(("media", str(media_dir)))
     settings = dict(SETTINGS, default_allow_sql=allow_sql)
     meta = metadata.build(database.stem, _event_slugs(database))
     meta.setdefault("plugins", {})["eventarchive"] = {"events": events_config(events)}
@@ -45,8 +48,15 @@ def make_datasette(database: Path, media_dir: Path | None = None,
 
         privacy.check_hash()
         meta = privacy.lock(meta)
+    # An archive in a read-only folder is served as immutable (see readonly.py): SQLite could
+    # not make the -shm file its usual read-only opening needs, and nobody can write there.
+    from ..readonly import folder_writable
+
+    files = [str(database)]
+    immutables = [] if folder_writable(database) else files
     return Datasette(
-        [str(database)],
+        [] if immutables else files,
+        immutables=immutables,
         metadata=meta,
         settings=settings,
         static_mounts=static,

@@ -49,9 +49,9 @@ def web_url(value) -> str | None:
 @hookimpl
 def register_routes(datasette):
     """Every page the project adds; each module holds its own routes."""
-    from . import gallery, story, takedowns
+    from . import gallery, status, story, takedowns
 
-    return [*story.ROUTES, *gallery.ROUTES, *takedowns.routes()]
+    return [*story.ROUTES, *gallery.ROUTES, *takedowns.routes(), *status.routes()]
 
 
 @hookimpl

@@ -13,6 +13,7 @@ import io
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -24,6 +25,10 @@ from .jsarray import iter_elements
 TWEETS_FILE = re.compile(r"^tweets?(-part\d+)?\.js$")
 MEDIA_FOLDERS = ("tweets_media", "tweet_media")
 BATCH = 2000
+# What reading a damaged zip member raises: a bad CRC, broken deflate data, a cut-off member.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError)
+DAMAGED_HINT = ("what was read before it was saved, and may hold the damaged part; download "
+                "the archive again and import it again (nothing is doubled)")
 
 
 class _Archive:
@@ -32,7 +37,7 @@ class _Archive:
     def __init__(self, path: Path):
         self.path = path
         self.bare = False
-        self.zip = zipfile.ZipFile(path) if zipfile.is_zipfile(path) else None
+        self.zip = _open_zip(path)
         if self.zip is not None:
             self.names = [n for n in self.zip.namelist() if not n.endswith("/")]
         elif path.is_dir():
@@ -60,6 +65,26 @@ class _Archive:
 
     def label(self, name: str) -> str:
         return f"{self.path}!{name}" if self.zip is not None else str(self.path / name)
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile | None:
+    """The zip at ``path``; None for a folder or a bare tweets.js; ImportFormatError for a
+    zip that is cut short or damaged (it would otherwise be read as a tweets.js)."""
+    if not path.is_file():
+        return None
+    with open(path, "rb") as f:
+        looks_like_zip = f.read(4) == b"PK\x03\x04"
+    if not zipfile.is_zipfile(path):
+        if looks_like_zip or path.suffix.lower() == ".zip":
+            raise ImportFormatError(
+                f"{path}: an incomplete or damaged zip (its table of contents at the end is "
+                "missing: was the download cut short?); download the archive again")
+        return None
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFormatError(f"{path}: a damaged zip ({exc}); download the archive "
+                                "again") from None
 
 
 def _tweet_files(archive: _Archive) -> list[str]:
@@ -115,22 +140,27 @@ def _batches(archive: _Archive, files: list[str], author: Author | None,
     for name in files:
         label = archive.label(name)
         batch = Batch()
-        with archive.open(name) as f:
-            for element in iter_elements(f, label):
-                if element.error:
-                    batch.problems.append(Problem(f"{label}:{element.line}", element.error))
-                    continue
-                tweet = element.value.get("tweet", element.value) if isinstance(
-                    element.value, dict) else None
-                if not tweet or not (tweet.get("id_str") or tweet.get("id")):
-                    batch.problems.append(Problem(f"{label}:{element.line}", "not a tweet"))
-                    continue
-                batch.attempt(f"{label}:{element.line}", twitter.parse_v1, tweet, batch, author)
-                if len(batch.items) >= BATCH:
-                    batch.position = done + element.offset
-                    _attach_media(batch, archive, media_files, media_dir)
-                    yield batch
-                    batch = Batch()
+        try:
+            with archive.open(name) as f:
+                for element in iter_elements(f, label):
+                    if element.error:
+                        batch.problems.append(Problem(f"{label}:{element.line}", element.error))
+                        continue
+                    tweet = element.value.get("tweet", element.value) if isinstance(
+                        element.value, dict) else None
+                    if not tweet or not (tweet.get("id_str") or tweet.get("id")):
+                        batch.problems.append(Problem(f"{label}:{element.line}", "not a tweet"))
+                        continue
+                    batch.attempt(f"{label}:{element.line}", twitter.parse_v1, tweet, batch,
+                                  author)
+                    if len(batch.items) >= BATCH:
+                        batch.position = done + element.offset
+                        _attach_media(batch, archive, media_files, media_dir)
+                        yield batch
+                        batch = Batch()
+        except DAMAGED as exc:
+            batch.problems.append(Problem(label, f"damaged inside the zip ({exc}); "
+                                                 f"{DAMAGED_HINT}"))
         done += archive.size(name)
         batch.position = done
         _attach_media(batch, archive, media_files, media_dir)
@@ -153,8 +183,14 @@ def _attach_media(batch: Batch, archive: _Archive, media_files: dict[str, str],
         if not target.exists() or target.stat().st_size != archive.size(name):
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_suffix(target.suffix + ".part")
-            with archive.open(name) as src, open(partial, "wb") as dst:
-                shutil.copyfileobj(src, dst)
+            try:
+                with archive.open(name) as src, open(partial, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+            except DAMAGED as exc:
+                partial.unlink(missing_ok=True)
+                batch.problems.append(Problem(archive.label(name), f"photo damaged inside the "
+                                              f"zip ({exc}); download the archive again"))
+                continue
             partial.replace(target)
         media.path = f"twitter/{file_name}"
         media.sha256 = hashlib.sha256(target.read_bytes()).hexdigest()
