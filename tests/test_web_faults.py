@@ -114,10 +114,11 @@ def test_every_fault_is_one_line_and_a_second_run_skips_the_dead(tmp_path, https
     assert first.status == "partial" and first.error is None
     # One line per link that could not be read, each naming its link; nothing else.
     for url in broken + NOT_FETCHABLE:
-        assert sum(line.startswith(url + ":") for line in first.problems) == 1, url
+        assert sum(line.startswith(f"web: {url}:") for line in first.problems) == 1, url
     assert len(first.problems) == len(broken) + len(NOT_FETCHABLE)
     assert not any("unexpected" in line for line in first.problems)
-    assert any("no copy either" in line for line in first.problems if line.startswith(refused))
+    assert any("no copy either" in line for line in first.problems
+               if line.startswith(f"web: {refused}"))
     titles = {t for (t,) in store.conn.execute("select title from items where kind = 'article'")}
     assert titles == {"Seed write-up", "Archived programme"}
     (status, errors) = store.conn.execute(
@@ -129,12 +130,12 @@ def test_every_fault_is_one_line_and_a_second_run_skips_the_dead(tmp_path, https
     asked = [path for path, _ in requests]
     # Dead links wait for their next try; the archived copy and non-web links are settled.
     assert "/dead" not in asked and "/gone" not in asked
-    assert not any(p.startswith(refused) for p in second.problems)
+    assert not any(p.startswith(f"web: {refused}") for p in second.problems)
     # The seed is asked conditionally; the transient failures are tried again.
     seed_headers = [headers for path, headers in requests if path == "/seed"]
     assert seed_headers and seed_headers[0].get("If-None-Match") == '"s1"'
-    assert sorted(line.split(":", 2)[1] for line in second.problems) == sorted(
-        u.split(":", 2)[1] for u in (base + "/broken", base + "/loop"))
+    again = sorted(line.removeprefix("web: ").split(":", 2)[1] for line in second.problems)
+    assert again == sorted(u.split(":", 2)[1] for u in (base + "/broken", base + "/loop"))
     assert second.new_items == 0
 
 
@@ -184,7 +185,7 @@ def test_a_dripping_server_is_cut_off_and_the_others_are_saved(tmp_path, httpser
     finally:
         stop.set()
         listener.close()
-    assert [line for line in result.problems if line.startswith(slow)]
+    assert [line for line in result.problems if line.startswith(f"web: {slow}")]
     assert store.conn.execute("select count(*) from items where kind = 'article'"
                               ).fetchone()[0] == 1
 
@@ -223,14 +224,16 @@ backoff = 0
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     lines = proc.stderr.strip().splitlines()
-    assert sorted(line.split(":")[0] + ":" + line.split(":")[1] for line in lines) == sorted(
+    assert all(line.startswith("web: ") for line in lines)
+    named = [line.removeprefix("web: ") for line in lines]
+    assert sorted(line.split(":")[0] + ":" + line.split(":")[1] for line in named) == sorted(
         u.split(":")[0] + ":" + u.split(":")[1] for u in
         (base + "/broken", refused, "mailto:jo@example.org"))
     assert proc.stdout.startswith(f"Fetched: {EVENT} web 2 new (partial)")
     again = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
                            env={**os.environ, "HOME": str(tmp_path)})
     assert [line for line in again.stderr.splitlines() if line] == [
-        line for line in lines if line.startswith(base + "/broken")]
+        line for line in lines if line.startswith(f"web: {base}/broken")]
 
 
 def test_an_archive_with_the_old_one_blob_state_is_split_into_rows(tmp_path, httpserver):

@@ -340,7 +340,7 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
                         store.save(page.batch, event.slug, state=(name, key, page.state))
                         run.photos += sum(f.status == "stored" for f in page.batch.files)
                         run.pages += 1
-                        run.problems += [f"{p.where}: {p.reason}" for p in page.batch.problems]
+                        run.problems += [_problem_line(name, p) for p in page.batch.problems]
                         queries += page.follow
                         run.new_items = store.update_run_items(run_id, before)
                         if progress:
@@ -387,6 +387,12 @@ def _line(name: str, message: str, query: str | None = None) -> str:
     """``name: [query: ]message``, without saying the source's name twice."""
     message = message.removeprefix(f"{name}: ")
     return f"{name}: {query}: {message}" if query else f"{name}: {message}"
+
+
+def _problem_line(name: str, problem: Problem) -> str:
+    """A page's problem as one line that starts with the source's name, as every line does."""
+    line = f"{problem.where}: {problem.reason}"
+    return line if line.startswith(name) else f"{name}: {line}"
 
 
 def _host(url: str) -> str:
