@@ -32,6 +32,8 @@ INDEXES = {
     # rows, and the post a story element embeds found by its address.
     "idx_items_story": "items(id, kind, platform, published_at, in_reply_to, author_id)",
     "idx_items_url": "items(url)",
+    # A big event's story in pages (m013_scale_indexes): its curated positions in order.
+    "idx_event_items_position": "event_items(event, position) WHERE position IS NOT NULL",
 }
 
 
@@ -280,6 +282,13 @@ def m010_story_indexes(db: sqlite_utils.Database) -> None:
     INDEXES, which bulk loads drop and rebuild)."""
     for name in ("idx_items_story", "idx_items_url"):
         db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {INDEXES[name]}")
+
+
+@migrations()
+def m013_scale_indexes(db: sqlite_utils.Database) -> None:
+    """The index a big event's story pages read its curated positions through."""
+    name = "idx_event_items_position"
+    db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {INDEXES[name]}")
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:
