@@ -82,3 +82,31 @@ def test_a_rare_word_is_ranked_as_by_bm25_over_every_match(tmp_path):
     more = search(store, "kale", after=search(store, "kale")[-1]["cursor"])
     assert len(hits) + len(more) == 100 and not {h["id"] for h in more} & set(hits)
     store.close()
+
+
+def test_publish_writes_a_copy_plain_datasette_serves_with_search(archive_path, tmp_path):
+    import asyncio
+    import json
+
+    from click.testing import CliRunner
+    from datasette.app import Datasette
+
+    from eventarchive.cli import cli
+
+    out = tmp_path / "published"
+    result = CliRunner().invoke(cli, ["--db", str(archive_path), "publish", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "datasette " in result.output
+    copy = out / "archive.db"
+    inspect = json.loads((out / "inspect-data.json").read_text())
+    assert inspect["archive"]["tables"]["items"]["count"] > 0
+    ds = Datasette([], immutables=[str(copy)], inspect_data=inspect,
+                   metadata=json.loads((out / "metadata.json").read_text()),
+                   template_dir=str(out / "templates"))
+    r = asyncio.run(ds.client.get("/archive/search.json?q=urn&_shape=array"))
+    assert r.status_code == 200 and r.json()
+    assert all("urn" in hit["snippet"].lower() for hit in r.json())
+    page = asyncio.run(ds.client.get("/archive/search?q=urn"))
+    assert "Search results for" in page.text  # the project's search page
+    again = CliRunner().invoke(cli, ["--db", str(archive_path), "publish", str(out)])
+    assert again.exit_code != 0 and "not empty" in again.output

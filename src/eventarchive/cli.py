@@ -462,3 +462,6 @@ from .commands.password import password  # noqa: E402
 
 cli.add_command(curate)
 cli.add_command(password)
+from .commands.publish import publish  # noqa: E402
+
+cli.add_command(publish)
