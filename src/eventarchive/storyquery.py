@@ -308,7 +308,9 @@ def quoted(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
     if not ids:
         return {}
     return dict(conn.execute(
-        f"SELECT links.item_id, min(p.id) FROM links JOIN items AS p ON p.url = links.url "
+        f"SELECT links.item_id, min(p.id) FROM links "
+        # By address: without statistics SQLite read every post (2 s at a million).
+        "JOIN items AS p INDEXED BY idx_items_url ON p.url = links.url "
         f"AND p.kind = 'post' AND p.id != links.item_id WHERE links.item_id IN ({_marks(ids)}) "
         "GROUP BY links.item_id", ids).fetchall())
 
@@ -356,7 +358,11 @@ def events(conn: sqlite3.Connection) -> list[dict]:
 
 def platforms(conn: sqlite3.Connection) -> list[str]:
     """Every platform in the archive (the story's platform filter offers them)."""
-    return [r[0] for r in conn.execute("SELECT DISTINCT platform FROM items ORDER BY platform")]
+    # One index step per platform (DISTINCT read the whole index: 0.4 s at a million items).
+    return [r[0] for r in conn.execute(
+        "WITH RECURSIVE p(platform) AS (SELECT min(platform) FROM items UNION ALL "
+        "SELECT (SELECT min(platform) FROM items WHERE platform > p.platform) FROM p "
+        "WHERE p.platform IS NOT NULL) SELECT platform FROM p WHERE platform IS NOT NULL")]
 
 
 def newest(conn: sqlite3.Connection, slug: str, size: int = 50) -> list[str]:
