@@ -201,13 +201,16 @@ def test_timeline_to_a_date_includes_that_whole_day(ds, db_name):
     assert before == []
 
 
-def test_timeline_html(ds, db_name):
+def test_timeline_page_is_the_events_story(ds, db_name):
+    """The shared address still works: it opens the event's story, with its from/to."""
     r = get(ds, f"/{db_name}/timeline", event=EVENT, **{"from": "2011-10-21T09:55:27"},
             to="2011-10-21T09:55:27")
-    no_error(r)
-    assert "Urn is on, 200 cups and counting" in r.text
-    assert "Doors are open" not in r.text
-    assert 'name="from"' in r.text and 'name="to"' in r.text
+    assert r.status_code == 302
+    assert r.headers["location"] == (f"/-/events/{EVENT}?from=2011-10-21T09%3A55%3A27"
+                                     "&to=2011-10-21T09%3A55%3A27")
+    form = get(ds, f"/{db_name}/timeline")  # no event: the canned query's form
+    no_error(form)
+    assert 'name="event"' in form.text
 
 
 def test_timeline_unknown_event_is_empty(ds, db_name):

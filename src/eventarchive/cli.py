@@ -456,3 +456,6 @@ cli.add_command(forget)
 cli.add_command(status)
 cli.add_command(backup)
 cli.add_command(schedule)
+from .commands.publish import publish  # noqa: E402
+
+cli.add_command(publish)

@@ -34,6 +34,8 @@ INDEXES = {
     # rows, and the post a story element embeds found by its address.
     "idx_items_story": "items(id, kind, platform, published_at, in_reply_to, author_id)",
     "idx_items_url": "items(url)",
+    # A big event's story in pages (m013_scale_indexes): its curated positions in order.
+    "idx_event_items_position": "event_items(event, position) WHERE position IS NOT NULL",
 }
 
 
@@ -296,6 +298,13 @@ def m011_suppression(db: sqlite_utils.Database) -> None:
 def m012_status(db: sqlite_utils.Database) -> None:
     """When a run's rate limit lifts, for `status` to say (the error line has only HH:MM)."""
     db.execute("ALTER TABLE fetch_runs ADD COLUMN rate_limited_until TEXT")
+
+
+@migrations()
+def m013_scale_indexes(db: sqlite_utils.Database) -> None:
+    """The index a big event's story pages read its curated positions through."""
+    name = "idx_event_items_position"
+    db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {INDEXES[name]}")
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:

@@ -26,10 +26,13 @@ def render_cell(value, column, table, database, datasette):
 @hookimpl
 def asgi_wrapper(datasette):
     """A private archive (`serve --private`) shows strangers the login page and nothing else,
-    static mounts such as /media/ and plugin routes included."""
+    static mounts such as /media/ and plugin routes included. An event's timeline page is its
+    story (timeline.py)."""
     from .private import guard
+    from .timeline import redirect
 
-    return guard(datasette)
+    locked = guard(datasette)
+    return lambda app: locked(redirect(app))
 
 # -- the story page, its feed and the accessible templates (story worker) -------------------------
 

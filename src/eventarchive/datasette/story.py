@@ -149,7 +149,8 @@ def story_context(conn: sqlite3.Connection, slug: str, args, cfg: dict, base: st
         "event": event, "slug": slug, "zone": zone.label, "zone_known": zone.offset is not None,
         "dates": _dates(event, zone), "counts": page.by_platform,
         "sessions": sessions, "groups": group(cards, sessions, zone), "cards": cards,
-        "top_annotations": notes.get(None, []), "total": page.total, "filters": shown,
+        "top_annotations": notes.get(None, []), "total": page.total,
+        "capped": page.capped, "filters": shown,
         "problems": problems, "kinds": KINDS, "platforms": sq.platforms(conn),
         "story_url": url, "first_url": f"{url}?{urlencode(shown)}" if shown else url,
         "next_url": f"{url}?{urlencode({**shown, 'after': page.next_cursor})}"
@@ -174,6 +175,7 @@ def _json(context: dict) -> dict:
     return {
         "ok": True, "event": context["event"], "time_zone": context["zone"],
         "filters": context["filters"], "total": context["total"],
+        "total_is_lower_bound": context["capped"],
         "next": context["next_url"], "next_cursor": context["next_cursor"],
         "annotations": context["top_annotations"],
         "items": [c.to_json() for c in context["cards"]],
