@@ -123,16 +123,22 @@ def test_without_curation_tables_the_story_is_in_time_order(tmp_path):
         close(ds)
 
 
-def test_curated_positions_come_before_time_order(tmp_path):
+def test_a_story_keeps_its_curated_order_and_merges_with_the_rest_by_time(tmp_path):
     path = build_story(tmp_path / "curated.db")
     conn = sqlite3.connect(path)
     with conn:
-        conn.execute("UPDATE event_items SET position = 2 WHERE item_id = 'notes:n1'")
-        conn.execute("UPDATE event_items SET position = 1 WHERE item_id = 'storify:e1'")
+        # The curator put the 10:15 note first and the 09:30 element after it.
+        conn.execute("UPDATE event_items SET position = 1 WHERE item_id = 'notes:n1'")
+        conn.execute("UPDATE event_items SET position = 2 WHERE item_id = 'storify:e1'")
     conn.close()
     ds = make_datasette(path, None, events=[STORY_EVENT])
     try:
-        assert ids(ds)[:4] == ["twitter:8", "twitter:5", "notes:n1", "twitter:1"]
+        order = ids(ds)
+        assert order[0] == "twitter:8"  # pinned
+        # The story's own order holds: the element (shown as the post it quotes) follows the
+        # note, both where the note's time puts them among everything else.
+        assert order.index("twitter:5") == order.index("notes:n1") + 1
+        assert order.index("twitter:1") < order.index("twitter:2") < order.index("notes:n1")
     finally:
         close(ds)
 
@@ -213,5 +219,22 @@ def test_who_may_not_see_the_archive_sees_no_story(story_path):
             r = get(ds, path)
             assert r.status_code == 403, path
             assert "Doors are open" not in r.text
+    finally:
+        close(ds)
+
+
+def test_people_who_opted_out_leave_the_story_and_deleted_posts_stay_as_tombstones(tmp_path):
+    path = build_story(tmp_path / "private.db")
+    Store.open(path).close()  # migrated: hidden_items exists
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("INSERT INTO hidden_items (item_id, reason, since) VALUES "
+                     "('twitter:1', 'consent:nobot', '2026-12-03'), "
+                     "('twitter:4', 'deleted', '2026-12-03')")
+    conn.close()
+    ds = make_datasette(path, None, events=[STORY_EVENT])
+    try:
+        order = ids(ds)
+        assert "twitter:1" not in order and "twitter:4" in order
     finally:
         close(ds)

@@ -25,16 +25,33 @@ PAGE_SIZE = 50
 
 # Comments are threaded under what they answer; a post a story element quotes is shown once,
 # through the element; retweets stored as their own item show as reposts elsewhere.
-_KEY = """
+# A curated item's place in time: the latest time of its story's elements up to it (so the
+# story keeps its own order), counting only times within the event (a curator's text is dated
+# when the story was published, days later); before any such time, the next one. Posts that no
+# story placed merge in by their own time, so a story and the rest of the record read as one,
+# under the programme's sessions (docs/story.md).
+_EFFECTIVE = """coalesce(
+  (SELECT max(t.published_at) FROM event_items AS p JOIN items AS t ON t.id = p.item_id
+   WHERE p.event = {ei}.event AND p.position <= {ei}.position
+     AND t.published_at <= (SELECT coalesce(ends_at, '9999') FROM events WHERE slug = {ei}.event)),
+  (SELECT min(t.published_at) FROM event_items AS p JOIN items AS t ON t.id = p.item_id
+   WHERE p.event = {ei}.event AND p.position > {ei}.position
+     AND t.published_at <= (SELECT coalesce(ends_at, '9999') FROM events WHERE slug = {ei}.event)),
+  {item}.published_at, '9999')"""
+
+
+def _place(ei: str, item: str) -> str:
+    """An item's own place: ``1|<time>|<position or id>``."""
+    return (f"'1|' || CASE WHEN {ei}.position IS NULL THEN ifnull({item}.published_at, '9999') "
+            f"|| '|' || {item}.id ELSE {_EFFECTIVE.format(ei=ei, item=item)} || '|0' || "
+            f"printf('%012d', {ei}.position) || '|' || {item}.id END")
+
+
+_KEY = f"""
 CASE WHEN cur.pinned = 1 THEN '0|' || cur.updated_at || '|' || items.id
 ELSE '1|' || CASE WHEN anchor_ei.item_id IS NOT NULL THEN
-    (CASE WHEN anchor_ei.position IS NULL
-          THEN '1|' || ifnull(anchor.published_at, '9999') ELSE
-          '0|' || printf('%012d', anchor_ei.position) END)
-    || '|' || anchor_ei.item_id || '|1|' || cur.updated_at || '|' || items.id
-  ELSE
-    (CASE WHEN ei.position IS NULL THEN '1|' || ifnull(items.published_at, '9999')
-          ELSE '0|' || printf('%012d', ei.position) END) || '|' || items.id || '|0'
+    {_place('anchor_ei', 'anchor')} || '|1|' || cur.updated_at || '|' || items.id
+  ELSE {_place('ei', 'items')} || '|0'
   END
 END
 """
@@ -149,6 +166,16 @@ def decode_cursor(cursor: str) -> tuple[str, bool] | None:
     return key, bool(inclusive)
 
 
+# Items the archive's privacy policy hides (suppression.py: people who opted out) leave the
+# story; a post deleted at its source stays, shown as a tombstone.
+_NOT_HIDDEN = ("AND items.id NOT IN (SELECT item_id FROM hidden_items "
+               "WHERE reason != 'deleted')")
+
+
+def _privacy(conn: sqlite3.Connection) -> list[str]:
+    return [_NOT_HIDDEN] if has_table(conn, "hidden_items") else []
+
+
 def _with(conn: sqlite3.Connection) -> str:
     return "WITH " + (_CURATION if has_table(conn, "curation") else _NO_CURATION)
 
@@ -172,7 +199,7 @@ def page(conn: sqlite3.Connection, event: str, filters: Filters, after: str | No
     """One page of the story: item ids in story order, the total, and the next cursor."""
     where, params = filters.clauses()
     params["event"] = event
-    clause = "\n".join(where)
+    clause = "\n".join(where + _privacy(conn))
     cursor = decode_cursor(after) if after else None
     bounded = conn.execute(
         f"{_with(conn)} SELECT count(*) FROM (SELECT 1 {_from(conn)} {clause} "
@@ -226,7 +253,7 @@ def _big_page(conn: sqlite3.Connection, clause: str, params: dict,
     # those without a time ('9999') last.
     since = ""
     if cursor is not None and cursor[0].startswith("1|1|"):
-        params["since"] = cursor[0][4:].rsplit("|", 2)[0]
+        params["since"] = cursor[0][4:].split("|", 1)[0]
         since = "AND items.published_at >= :since"
     for extra in (f"AND items.published_at IS NOT NULL {since}", "AND items.published_at IS NULL"):
         rows += conn.execute(_TIMED.format(with_=_with(conn), clause=clause, extra=extra,
@@ -254,6 +281,7 @@ _TIMED = """
 def key_of(conn: sqlite3.Connection, event: str, item_id: str) -> str | None:
     """An item's place in the story (None when it is not shown there)."""
     where, params = Filters().clauses()
+    where += _privacy(conn)
     params.update(event=event, item=item_id)
     row = conn.execute(f"{_with(conn)} SELECT {_KEY} {_from(conn)} {' '.join(where)} "
                        "AND items.id = :item", params).fetchone()
@@ -372,6 +400,8 @@ def newest(conn: sqlite3.Connection, slug: str, size: int = 50) -> list[str]:
     return [r[0] for r in conn.execute(
         "SELECT items.id FROM event_items JOIN items ON items.id = event_items.item_id "
         f"WHERE event_items.event = :event {hidden} "
+        + ("AND items.id NOT IN (SELECT item_id FROM hidden_items) "
+           if has_table(conn, "hidden_items") else "") +
         "AND items.id NOT IN (SELECT id FROM reposts) "
         "ORDER BY items.published_at DESC, items.id LIMIT :size",
         {"event": slug, "size": size})]
