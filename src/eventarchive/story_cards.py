@@ -122,6 +122,7 @@ class Card:
     citation: str = ""
     base_url: str = ""
     placed: str = ""  # "pinned" or "moved" by a curator
+    placed_at: str | None = None  # the time its place in the story stands for
 
     def to_json(self) -> dict:
         data = {k: v for k, v in self.__dict__.items()
@@ -307,14 +308,15 @@ def group(cards: list[Card], sessions: list[dict], zone: Zone) -> list[dict]:
                 groups.append({"key": PINNED, "session": None, "label": PINNED, "cards": []})
             groups[-1]["cards"].append(c)
             continue
-        s = session_of(c.published_at, sessions) if sessions else None
+        when = c.placed_at if c.placed_at and c.placed_at != "9999" else c.published_at
+        s = session_of(when, sessions) if sessions else None
         if s is not None:
             title = s["title"]
             heading = {"title": title, "room": s.get("room"),
                        "time": f"{zone.show(s['starts_at'])}–"
                                f"{zone.show(s['ends_at'], with_date=False)}"}
         elif sessions:
-            title, heading = _outside(c.published_at, sessions), None
+            title, heading = _outside(when, sessions), None
         else:
             title, heading = None, None
         c.session = title if s is not None else None

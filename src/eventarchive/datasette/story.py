@@ -139,6 +139,8 @@ def story_context(conn: sqlite3.Connection, slug: str, args, cfg: dict, base: st
         key = next((page.keys[i] for i in c.item_ids if i in page.keys), "")
         c.placed = "pinned" if key.startswith("0|") else "moved" if key and not \
             key.endswith("|0") else ""
+        if key.startswith("1|1|"):  # the time the story's order gives it (storyquery._KEY)
+            c.placed_at = key[4:].split("|", 1)[0]
     notes = sq.annotations(conn, slug, [i for c in cards for i in c.item_ids], top=not after)
     for c in cards:
         for i in c.item_ids:
