@@ -50,6 +50,43 @@ def _command() -> list[str]:
 
 
 @contextlib.contextmanager
+def running(args: list[str], workdir: Path, env: dict | None = None,
+            ready: str = "/-/versions.json", serve_args: tuple[str, ...] = ()):
+    """`eventarchive ARGS serve SERVE_ARGS` on a free port in ``workdir``, ready when ``ready``
+    answers; yields (base URL, log file). Stopped on the way out."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = workdir / "server.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [*_command(), *args, "serve", *serve_args, "--port", str(port)], cwd=workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited with {proc.returncode}:\n{log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}{ready}", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"server not ready after {STARTUP_TIMEOUT}s:\n{log_path.read_text()}")
+            time.sleep(0.05)  # poll interval, not a wait for readiness
+        yield base, log_path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
 def serving(source: Path, tmp_path: Path, config: str | None = None):
     """`eventarchive serve` on a copy of ``source`` (with ``config`` as its config file when
     given); yields (base URL, database name)."""
@@ -63,36 +100,8 @@ def serving(source: Path, tmp_path: Path, config: str | None = None):
     if config is not None:
         (workdir / "event.toml").write_text(config)
         args = ["--config", str(workdir / "event.toml"), *args]
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = workdir / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [*_command(), *args, "serve", "--port", str(port)],
-            cwd=workdir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode}:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server not ready after {STARTUP_TIMEOUT}s:\n{log_path.read_text()}")
-            time.sleep(0.05)  # poll interval, not a wait for readiness
+    with running(args, workdir) as (base, _):
         yield base, db.stem
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture

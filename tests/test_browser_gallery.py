@@ -4,14 +4,9 @@ system Chromium, skipped without it except under CI=true."""
 
 from __future__ import annotations
 
-import subprocess
-import time
-import urllib.error
-import urllib.request
-
 import pytest
 
-from test_browser import STARTUP_TIMEOUT, _command, _free_port, browser  # noqa: F401
+from test_browser import browser, running  # noqa: F401  (browser is a fixture)
 from test_photos_download import EVENT, add_posts, run_stage, write_config
 
 pytest_plugins = ["test_photos_download"]
@@ -29,35 +24,8 @@ def gallery_server(tmp_path, served):
     add_posts(store, served)
     run_stage(store, cfg)
     store.close()
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = workdir / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [*_command(), "--db", str(workdir / "archive.db"), "serve", "--port", str(port)],
-            cwd=workdir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode}:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server not ready after {STARTUP_TIMEOUT}s:\n{log_path.read_text()}")
-            time.sleep(0.05)  # poll interval, not a wait for readiness
+    with running(["--db", str(workdir / "archive.db")], workdir) as (base, _):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def test_every_thumbnail_loads_and_the_grid_reflows(browser, gallery_server):  # noqa: F811

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -17,7 +15,7 @@ from datasette_auth_passwords.utils import verify_password
 
 from eventarchive.cli import cli
 from eventarchive.datasette import sharing
-from test_browser import STARTUP_TIMEOUT, _command, _free_port, browser  # noqa: F401
+from test_browser import browser, running  # noqa: F401  (browser is a fixture)
 
 PASSWORD = "correct horse battery staple"
 TWEET = "200 cups and counting"
@@ -44,36 +42,10 @@ def private_server(archive_path, tmp_path, env_hash):
         if (archive_path.parent / f"{archive_path.name}{suffix}").exists():
             shutil.copyfile(f"{archive_path}{suffix}", f"{db}{suffix}")
     shutil.copytree(archive_path.parent / "media", workdir / "media")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = workdir / "server.log"
     env = {**os.environ, "EVENTARCHIVE_PASSWORD_HASH": env_hash}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [*_command(), "--db", str(db), "serve", "--port", str(port), "--private"],
-            cwd=workdir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode}:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/-/login", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server not ready after {STARTUP_TIMEOUT}s:\n{log_path.read_text()}")
-            time.sleep(0.05)  # poll interval, not a wait for readiness
+    with running(["--db", str(db)], workdir, env=env, ready="/-/login",
+                 serve_args=("--private",)) as (base, log_path):
         yield base, db.stem, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture
