@@ -115,7 +115,8 @@ def test_imports_killed_at_random_points_end_like_a_clean_import(tmp_path):
         proc.wait(timeout=30)
         if victim.exists():
             sound(victim)
-    subprocess.run([EXE, "--db", victim, "import", "twitter-archive", archive, "--event", "e"],
-                   check=True, capture_output=True)
+    again = subprocess.run([EXE, "--db", victim, "import", "twitter-archive", archive, "--event",
+                            "e"], capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
     sound(victim)
     assert snapshot(victim) == snapshot(clean)

@@ -1,6 +1,10 @@
 """One writer at a time: a lock file beside the archive, so overlapping cron runs cannot both
 fetch. The lock is released by the kernel when the process dies, so a killed run never leaves a
 stale lock behind.
+
+An ``flock`` belongs to the open file, which a forked child shares: the import's reader
+process closes its copy first thing (``release_inherited``), or, its parent killed, it would
+keep the archive "busy" for the next run until it noticed and exited.
 """
 
 from __future__ import annotations
@@ -14,6 +18,20 @@ from .errors import EventArchiveError
 
 class Locked(EventArchiveError):
     pass
+
+
+_HELD: set[int] = set()  # descriptors of the locks this process holds
+
+
+def release_inherited() -> None:
+    """In a forked child: close the lock files inherited from the parent (the parent keeps
+    its lock; only the child's share of it goes)."""
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
 
 
 class ArchiveLock:
@@ -36,10 +54,12 @@ class ArchiveLock:
         self.file.truncate()
         self.file.write(str(os.getpid()))
         self.file.flush()
+        _HELD.add(self.file.fileno())
         return self
 
     def __exit__(self, *exc) -> None:
         if self.file is not None:
+            _HELD.discard(self.file.fileno())
             self.file.seek(0)
             self.file.truncate()
             fcntl.flock(self.file, fcntl.LOCK_UN)

@@ -144,6 +144,9 @@ class _Reader:
 def _read(kind: str, path: Path, media_dir: Path | None, event: Event, match: bool | Window,
           out, parent: int) -> None:
     """The child process: everything that needs no database."""
+    from .lock import release_inherited
+
+    release_inherited()  # the parent's archive lock must die with the parent
 
     def send(message) -> None:
         while True:
