@@ -59,7 +59,9 @@ def main() -> int:
             dst.close()
         else:
             db = build(tmp, a.tweets)
-        subprocess.run([str(EXE), "--db", str(db), "status"], capture_output=True)  # migrate
+        # Migrated (as `serve` would), so both servers answer from the same schema.
+        subprocess.run([str(EXE.parent / "python"), "-c", "import sys; from eventarchive.store "
+                        "import Store; Store.open(sys.argv[1]).close()", str(db)], check=True)
         common, rare = common_and_rare(db)
         out = tmp / "published"
         log("publishing")

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError
+from ..store import Store
 
 HERE = Path(__file__).resolve().parent.parent / "datasette"
 SERVE = ("datasette {dir} --static -/eventarchive:{dir}/static --static media:{dir}/media "
@@ -39,6 +40,9 @@ def publish_to(database: Path, media_dir: Path | None, out: Path, events=()) -> 
         source.execute("VACUUM INTO ?", (str(copy),))
     finally:
         source.close()
+    # The copy has the current schema even when the archive predates a migration (the canned
+    # queries read tables such as hidden_items); the archive itself is only read.
+    Store.open(copy).close()
     conn = sqlite3.connect(copy)
     conn.execute("PRAGMA journal_mode = DELETE")  # one file: nothing beside it to ship
     conn.execute("ANALYZE")
