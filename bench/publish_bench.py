@@ -21,7 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from scale_bench import EXE, build, common_and_rare, fetch, free_port, log
@@ -99,6 +101,11 @@ def run(bases, common, rare, requests, db, publish_s, sizes) -> int:
             cases[(f"search {label} JSON", copy)] = (
                 f"{base}/{name}/search.json?q={q(word)}&event=&_shape=array")
             cases[(f"search {label} HTML", copy)] = f"{base}/{name}/search?q={q(word)}&event="
+    for url in cases.values():  # a case that fails would time an error page: stop instead
+        try:
+            urllib.request.urlopen(url, timeout=120).read()
+        except urllib.error.HTTPError as e:
+            raise SystemExit(f"{e.code} for {url}: {e.read()[:300]!r}") from None
     for url in cases.values():
         for _ in range(2):
             fetch(url)
