@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(PY) bench/story_bench.py --items 50000 --requests 40
 	$(PY) bench/photos_bench.py --photos 200 --downloads 500
 	$(PY) bench/scale_bench.py --tweets 1000000 --requests 50
+	$(PY) bench/publish_bench.py --tweets 1000000 --requests 50
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

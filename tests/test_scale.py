@@ -110,3 +110,38 @@ def test_publish_writes_a_copy_plain_datasette_serves_with_search(archive_path, 
     assert "Search results for" in page.text  # the project's search page
     again = CliRunner().invoke(cli, ["--db", str(archive_path), "publish", str(out)])
     assert again.exit_code != 0 and "not empty" in again.output
+
+
+def test_publish_brings_an_older_archive_up_to_date_in_the_copy_only(tmp_path):
+    """An archive from before the takedowns migration (no hidden_items, which the search
+    reads) publishes a copy whose search works; the archive itself is left as it was."""
+    import asyncio
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+    from datasette.app import Datasette
+
+    from conftest import build_archive
+    from eventarchive.cli import cli
+
+    old = build_archive(tmp_path / "old.db")
+    conn = sqlite3.connect(old)
+    conn.executescript("""
+        DROP VIEW browse; DROP TABLE hidden_items; DROP TABLE suppressions;
+        DROP TABLE takedowns; ALTER TABLE fetch_runs DROP COLUMN left_out;
+        ALTER TABLE fetch_runs DROP COLUMN rate_limited_until;
+        DELETE FROM _sqlite_migrations WHERE name IN ('m011_suppression', 'm012_status');
+        PRAGMA wal_checkpoint(TRUNCATE);""")
+    conn.close()
+    before = (tmp_path / "before.db")
+    shutil.copy(old, before)
+    out = tmp_path / "published"
+    result = CliRunner().invoke(cli, ["--db", str(old), "publish", str(out)])
+    assert result.exit_code == 0, result.output
+    inspect = json.loads((out / "inspect-data.json").read_text())
+    ds = Datasette([], immutables=[str(out / "archive.db")], inspect_data=inspect,
+                   metadata=json.loads((out / "metadata.json").read_text()))
+    r = asyncio.run(ds.client.get("/archive/search.json?q=urn&_shape=array"))
+    assert r.status_code == 200 and r.json()
+    assert old.read_bytes() == before.read_bytes()

@@ -342,9 +342,10 @@ def search(query, event_slug, after, as_json):
 
 @cli.command()
 @event_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "site"]), default="jsonl",
-              show_default=True, help="JSON lines (one item a line), CSV, or the story as a "
-              "static website (a folder that opens from disk or any web host).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "site"]),
+              default="jsonl", show_default=True, help="JSON lines (one item a line), CSV, "
+              "Parquet (a file, with -o; for DuckDB or Spark), or the story as a static website "
+              "(a folder that opens from disk or any web host).")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Write to this file instead of the terminal; for site, the folder: new, "
                    "empty or an earlier export (only the files that wrote are replaced).")
@@ -357,11 +358,13 @@ def export(event_slug, fmt, output, bom):
     A CSV file opens in Excel as it is (UTF-8 with a byte order mark); each item's photos are
     listed in photo_paths (under the media folder) and photo_urls, one a line in the cell.
     A site is the story page as plain files, paged like the live page, with its photos.
+    Parquet (pip install 'eventarchive[parquet]') adds each item's search terms for DuckDB.
 
     \b
     Example:
         eventarchive export --event coproduction-2011 --format csv -o coproduction-2011.csv
         eventarchive export --event coproduction-2011 --format site -o coproduction-2011-site
+        eventarchive export --event coproduction-2011 --format parquet -o items.parquet
     """
     from . import export as exporting
 
@@ -374,12 +377,25 @@ def export(event_slug, fmt, output, bom):
         return _export_site(event_slug, output)
     if output is not None and output.is_dir():
         raise ConfigError(f"-o {output}: a folder; --format {fmt} writes a file")
+    if fmt == "parquet":
+        return _export_parquet(store, event_slug, output)
     if output is None:
         exporting.write(store, event_slug, sys.stdout, fmt, bom=bool(bom))
         return
     partial = output.with_name(output.name + ".part")
     with open(partial, "w", encoding="utf-8", newline="") as out:
         count = exporting.write(store, event_slug, out, fmt, bom=bom is not False)
+    partial.replace(output)
+    click.echo(f"Wrote {count} items to {output}.", err=True)
+
+
+def _export_parquet(store, event_slug, output):
+    from . import export_parquet
+
+    if output is None:
+        raise ConfigError("--format parquet writes a file: give it with -o PATH")
+    partial = output.with_name(output.name + ".part")
+    count = export_parquet.write(store, event_slug, partial)
     partial.replace(output)
     click.echo(f"Wrote {count} items to {output}.", err=True)
 
