@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,15 +62,20 @@ class WarcFile:
         self.about = about
         self.now = now
         self.path: Path | None = None
+        self.lock = threading.Lock()  # the web stage's threads write to one file
 
     def write(self, responses: list[httpx.Response], redact=lambda text: text
               ) -> dict[str, str]:
         """Append each exchange (its redirect hops first) as request and response records,
         in one write flushed to disk. Returns ``{url: "file#record-id"}`` of each response."""
-        from warcio.warcwriter import WARCWriter
-
         if not responses:
             return {}
+        with self.lock:
+            return self._write(responses, redact)
+
+    def _write(self, responses: list[httpx.Response], redact) -> dict[str, str]:
+        from warcio.warcwriter import WARCWriter
+
         buffer = io.BytesIO()
         writer = WARCWriter(buffer, gzip=True, warc_version="WARC/1.1")
         if self.path is None:
