@@ -8,7 +8,8 @@ only then does the worker resume the generator. So a query's pages are saved in 
 a time, exactly as when queries run one after another, and a kill at any point leaves every
 query either where its last saved page left it or untouched.
 
-Workers are daemon threads: an interrupted run does not wait for requests still in flight.
+Workers are a fixed set of daemon threads, started as needed and ended with the pool: an
+interrupted run does not wait for requests still in flight.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class QueryPool:
         self.busy: dict[str, int] = {}
         self.running = 0
         self.results: queue.Queue[Done] = queue.Queue()
+        self.tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self.threads: list[threading.Thread] = []
         self.stopped = threading.Event()
 
     def add(self, query, state: dict) -> None:
@@ -78,19 +81,28 @@ class QueryPool:
                 yield done
         finally:
             self.stop()
+            for _ in self.threads:
+                self.tasks.put(None)  # each worker ends once its current query has
 
     def _start(self) -> None:
         for host in list(self.waiting):
             waiting = self.waiting[host]
             while (waiting and self.busy.get(host, 0) < self.per_host
                    and self.running < self.workers):
-                query, state = waiting.popleft()
                 self.busy[host] = self.busy.get(host, 0) + 1
                 self.running += 1
-                threading.Thread(target=self._run, args=(query, state), daemon=True,
-                                 name=f"fetch-{host or 'query'}").start()
+                if len(self.threads) < self.running:
+                    thread = threading.Thread(target=self._worker, daemon=True,
+                                              name=f"fetch-{len(self.threads)}")
+                    self.threads.append(thread)
+                    thread.start()
+                self.tasks.put(waiting.popleft())
             if not waiting:
                 del self.waiting[host]
+
+    def _worker(self) -> None:
+        while (task := self.tasks.get()) is not None:
+            self._run(*task)
 
     def _run(self, query, state: dict) -> None:
         try:

@@ -398,7 +398,8 @@ def _save_page(store, name: str, event, run: SourceRun, run_id: int, key: str, p
     store.save(page.batch, event.slug, state=(name, key, page.state))
     run.pages += 1
     run.problems += [f"{p.where}: {p.reason}" for p in page.batch.problems]
-    run.new_items = store.update_run_items(run_id, before)
+    if page.batch.items:  # a page that only remembers where the query got to adds none
+        run.new_items = store.update_run_items(run_id, before)
     if progress:
         progress(run)
     return page.follow

@@ -108,11 +108,11 @@ class _Run:
             self.results[url] = result
             return list(query.params["referrers"])
 
-    def archive(self, capture: Capture) -> dict[str, str]:
+    def archive(self, capture: Capture, cited: bool = True) -> dict[str, str]:
         """Write what was captured so far to the WARC file (on disk before the batch citing
-        it is saved); ``{url: "file#record-id"}``."""
+        it is saved; synced to disk only when ``cited``); ``{url: "file#record-id"}``."""
         responses = capture.take()
-        return self.warc.write(responses, capture.redact) if self.warc else {}
+        return self.warc.write(responses, capture.redact, sync=cited) if self.warc else {}
 
     def follow(self, found: dict[str, list[str]], batch: Batch) -> list[Query]:
         """A seed page's links, one step: new queries for URLs not planned in this run; URLs
@@ -238,7 +238,9 @@ def _visit(http, run: _Run, url: str, seen: dict, batch: Batch, seed: bool,
                                       f"answer ({type(exc).__name__}: {exc})"))
         result = {"outcome": "failed", "status": None}
     finally:
-        run.archive(capture)  # the API answers read for this URL, before the batch is saved
+        # What no item cites (robots.txt, 304s, the API answers read for this URL) is written
+        # before the batch is saved, without waiting for the disk: docs/decisions.md.
+        run.archive(capture, cited=False)
     found = {link.url: [] for link in batch.links}
     for link in batch.links:
         found[link.url].append(link.item_id)
