@@ -55,11 +55,13 @@ class QueryPool:
         self.threads: list[threading.Thread] = []
         self.stopped = threading.Event()
 
-    def add(self, query, state: dict) -> None:
+    def add(self, query, state: dict) -> bool:
         """Queue ``query`` with its stored ``state`` (read by the caller, which owns the
-        store's connection)."""
-        if not self.stopped.is_set():
-            self.waiting.setdefault(getattr(query, "host", ""), deque()).append((query, state))
+        store's connection); False once the pool is stopped."""
+        if self.stopped.is_set():
+            return False
+        self.waiting.setdefault(getattr(query, "host", ""), deque()).append((query, state))
+        return True
 
     def stop(self) -> None:
         self.stopped.set()

@@ -364,8 +364,7 @@ def _run_at_once(store, source, event, run: SourceRun, run_id: int, http, querie
 
     def add(found: list) -> None:
         for query in found:
-            run.queries += 1
-            pool.add(query, store.state(name, f"{event.slug}:{query.key}"))
+            run.queries += pool.add(query, store.state(name, f"{event.slug}:{query.key}"))
 
     pool = QueryPool(work, int(settings.get("concurrency", 1)),
                      int(settings.get("per_host", 1)))

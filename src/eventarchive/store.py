@@ -45,7 +45,7 @@ from .upserts import (  # noqa: F401 - re-exported: tests and Datasette build ro
 
 # While a bulk load writes (Store.bulk): the page cache, in KiB, and the WAL size, in pages,
 # that triggers a checkpoint (the default 1,000 checkpoints every 4 MB).
-BULK_CACHE_KIB = 64 << 10
+BULK_CACHE_KIB = 32 << 10
 BULK_CHECKPOINT_PAGES = 16_000
 # A bulk load's rows still to index for full-text search, kept where a fetch keeps its state.
 PENDING_KEY = ("store", "fts_pending")
