@@ -161,6 +161,7 @@ def bench_downloads(count: int, concurrency: int, per_host: int) -> dict:
 
 
 def main() -> None:
+    global HOSTS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=100, help="12-megapixel JPEGs")
     parser.add_argument("--downloads", type=int, default=500)
@@ -168,7 +169,6 @@ def main() -> None:
     parser.add_argument("--per-host", type=int, default=2)
     parser.add_argument("--hosts", type=int, default=HOSTS, help="local hosts (at most 250)")
     args = parser.parse_args()
-    global HOSTS
     HOSTS = args.hosts
 
     if args.photos:
