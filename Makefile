@@ -66,9 +66,12 @@ demo: demo-build
 
 bench: $(STAMP)
 	$(PY) bench/import_bench.py --tweets 100000 --repeat 3
+	$(PY) bench/twarc_bench.py --tweets 100000 --repeat 3
 	$(PY) bench/web_bench.py --pages 200 --hosts 4 --latency 0.01
+	$(PY) bench/refetch_bench.py --latency 0.05
+	$(PY) bench/links_bench.py --pages 1000 --hosts 20 --latency 0.1 --delay 0.1
 	$(PY) bench/story_bench.py --items 50000 --requests 40
-	$(PY) bench/photos_bench.py --photos 200 --downloads 500
+	$(PY) bench/photos_bench.py --photos 200 --downloads 1000 --hosts 20
 	$(PY) bench/scale_bench.py --tweets 1000000 --requests 50
 	$(PY) bench/publish_bench.py --tweets 1000000 --requests 50
 

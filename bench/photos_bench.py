@@ -5,7 +5,8 @@
 (a) Thumbnails of generated 12-megapixel JPEGs (4000×3000): the photo stage's thumbnail
     (JPEG ``draft`` decoding at a reduced scale) against plain ``Image.open`` + ``thumbnail``.
     The JPEGs are generated once into bench/out/photos-12mp/ and reused.
-(b) Downloads: N photos spread over 10 local hosts (127.0.0.1 … 127.0.0.10, one server each)
+(b) Downloads: N photos spread over 10 local hosts (127.0.0.1 … 127.0.0.10, one server each;
+    --hosts to change; --photos 0 runs only this part)
     that answer after 100 ms, through the photo stage (thread pool, per-host limit) against a
     one-at-a-time loop doing the same work per photo. Also the ideal the limits allow:
     N × 100 ms / min(concurrency, hosts × per_host).
@@ -160,14 +161,23 @@ def bench_downloads(count: int, concurrency: int, per_host: int) -> dict:
 
 
 def main() -> None:
+    global HOSTS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=100, help="12-megapixel JPEGs")
     parser.add_argument("--downloads", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--per-host", type=int, default=2)
+    parser.add_argument("--hosts", type=int, default=HOSTS, help="local hosts (at most 250)")
     args = parser.parse_args()
+    HOSTS = args.hosts
 
-    paths = twelve_megapixel(args.photos)
+    if args.photos:
+        thumbnails(args.photos)
+    downloads(args)
+
+
+def thumbnails(count: int) -> None:
+    paths = twelve_megapixel(count)
     t = bench_thumbnails(paths)
     print(f"(a) thumbnails of {len(paths)} 12-megapixel JPEGs (best of 2 each)")
     print("| method | total s | ms per photo |\n|---|---:|---:|")
@@ -178,6 +188,8 @@ def main() -> None:
     print(f"the photo stage is {t['full'] / t['stage']:.1f}× faster than a full decode, "
           f"{t['plain'] / t['stage']:.2f}× plain Image.open + thumbnail\n")
 
+
+def downloads(args) -> None:
     d = bench_downloads(args.downloads, args.concurrency, args.per_host)
     print(f"(b) {args.downloads} photos from {HOSTS} hosts answering after "
           f"{LATENCY * 1000:.0f} ms; concurrency {args.concurrency}, per host {args.per_host}")

@@ -38,6 +38,11 @@ class Meter:
 
 def serve(meter: Meter, latency: float) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
+        # Keep-alive, as real servers do. (Answering "HTTP/1.1" from an HTTP/1.0 handler,
+        # which closes every connection, made the client reuse closed connections and retry
+        # after its 2 s backoff.)
+        protocol_version = "HTTP/1.1"
+
         def do_GET(self):  # noqa: N802 - http.server's name
             time.sleep(latency)
             if self.path == "/robots.txt":

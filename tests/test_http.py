@@ -340,6 +340,26 @@ def test_a_lone_surrogate_or_a_bad_byte_costs_one_character_not_the_page():
     assert http.take_problems() == []
 
 
+def test_problems_noted_in_one_thread_are_that_threads_own():
+    """The web stage's queries share one client across threads: each takes its own problems."""
+    import threading
+
+    http, _ = client(lambda r: httpx.Response(200, content=b'{"text": "caf\xe9"}'))
+    taken = {}
+
+    def query(name: str) -> None:
+        http.get_json(f"https://{name}.example/page")
+        taken[name] = [p.where for p in http.take_problems()]
+
+    threads = [threading.Thread(target=query, args=(name,)) for name in ("a", "b", "c")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert taken == {name: [f"https://{name}.example/page"] for name in ("a", "b", "c")}
+    assert http.take_problems() == []  # nothing left for the thread that made the client
+
+
 def test_lenient_json_still_refuses_what_is_not_json():
     from eventarchive.jsontext import loads_lenient
 

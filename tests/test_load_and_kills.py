@@ -35,10 +35,14 @@ def snapshot(db: Path) -> dict:
         conn.close()
 
 
-def sound(db: Path) -> None:
+def sound(db: Path, search: bool = True) -> None:
+    """The file is sound; with ``search``, its full-text index is in step with its items too (a
+    killed bulk load leaves that to the next writer that opens it: docs/decisions.md)."""
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+        if not search:
+            return
         conn.execute("insert into items_fts(items_fts, rank) values ('integrity-check', 1)")
         assert conn.execute("select count(*) from items_fts_docsize").fetchone() == \
             conn.execute("select count(*) from items").fetchone()
@@ -114,7 +118,7 @@ def test_imports_killed_at_random_points_end_like_a_clean_import(tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         if victim.exists():
-            sound(victim)
+            sound(victim, search=False)
     again = subprocess.run([EXE, "--db", victim, "import", "twitter-archive", archive, "--event",
                             "e"], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr

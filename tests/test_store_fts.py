@@ -174,3 +174,55 @@ def test_a_save_killed_at_any_point_leaves_the_index_in_step(tmp_path):
     assert store.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'urn'"
                               ).fetchone()[0] == store.count("items")
     store.close()
+
+
+
+BULK_SAVER = textwrap.dedent("""
+    import sys, time
+    from eventarchive.records import Batch, Item
+    from eventarchive.store import Store
+
+    def batch(*items):
+        found = Batch()
+        found.items.extend(items)
+        return found
+
+    def item(n, **fields):
+        return Item(id=f"t:{n}", kind="post", platform="t", native_id=str(n), **fields)
+
+    store = Store.open(sys.argv[1])
+    store.save(batch(item(1, text="urn one")))
+    with store.bulk():
+        for n in range(2, 6):
+            # t:1 was indexed before the load and changes in it; t:2 is new and saved again.
+            store.save(batch(item(1, title=f"cafe {n}" if n == 3 else None, text="urn one"),
+                             item(n, text="urn cafe"),
+                             item(2, title="tea" if n == 4 else None, text="urn cafe")))
+        print("saved", flush=True)
+        time.sleep(60)
+""")
+
+
+def test_a_bulk_load_killed_before_its_end_is_indexed_on_the_next_open(tmp_path):
+    path = tmp_path / "bulk.db"
+    child = subprocess.Popen([sys.executable, "-c", BULK_SAVER, str(path)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "saved\n"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+    store = Store.open(path)
+    assert_in_step(store)
+    assert store.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'cafe'"
+                              ).fetchone()[0] == 5
+    with store.bulk():  # and a load that ends indexes its rows itself
+        more = Batch()
+        more.items.append(Item(id="t:9", kind="post", platform="t", native_id="9", text="tea"))
+        store.save(more)
+    assert_in_step(store)
+    assert store.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'tea'"
+                              ).fetchone()[0] == 2
+    assert store.conn.execute("SELECT count(*) FROM source_state").fetchone()[0] == 0
+    store.close()

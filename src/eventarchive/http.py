@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -92,9 +93,12 @@ class Http:
         self.resolve = resolve
         # httpx reads proxies from the environment only when it builds the transport itself.
         self.env_proxies = transport is None
-        self.problems: list[Problem] = []
+        # Safe to share between threads (the runner's concurrent queries, the photo stage):
+        # httpx.Client is, and what one request leaves behind (its deadline budget, the
+        # problems it noted) is kept per thread.
+        self._local = threading.local()
+        self._count = threading.Lock()
         self.requests = 0  # how many requests went out, for tests and summaries
-        self._budget: deadline.Budget | None = None
         # A request hook runs before every hop, redirects included, and leaves the transport
         # (and so the environment's proxy settings) alone.
         self.params = dict(params or {})
@@ -120,9 +124,17 @@ class Http:
             text = text.replace(secret, "***")
         return text
 
+    @property
+    def problems(self) -> list[Problem]:
+        """What went wrong without failing a request, in this thread, since the last take."""
+        if not hasattr(self._local, "problems"):
+            self._local.problems = []
+        return self._local.problems
+
     def take_problems(self) -> list[Problem]:
-        """What went wrong without failing a request since the last call, for the run's report."""
-        problems, self.problems = self.problems, []
+        """What went wrong without failing a request since the last call (in this thread),
+        for the run's report."""
+        problems, self._local.problems = self.problems, []
         return problems
 
     def _check_redirect(self, response: httpx.Response) -> None:
@@ -187,7 +199,8 @@ class Http:
                 raise self._error(f"{host}: more than {self.settings.max_redirects} redirects "
                                   f"(a redirect loop?) for {url}") from None
             except httpx.TimeoutException as exc:
-                if self._budget is not None and self._budget.binding:
+                budget = getattr(self._local, "budget", None)
+                if budget is not None and budget.binding:
                     raise self._too_slow(host) from None
                 if attempt > retries:
                     raise self._error(
@@ -227,8 +240,9 @@ class Http:
     def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
         """One request (with its redirects) within the deadline, reading the body with a cap
         on its decoded size."""
-        self.requests += 1
-        self._budget = budget = deadline.Budget(self.settings.request_deadline, self.clock)
+        with self._count:
+            self.requests += 1
+        self._local.budget = budget = deadline.Budget(self.settings.request_deadline, self.clock)
         token = deadline.current.set(budget)
         try:
             with self.client.stream(method, url, **kwargs) as response:

@@ -315,7 +315,7 @@ def fetch(store: Store, cfg, events: list, sources: list, env, *,
 def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, make_http,
                 public_only: bool, log, progress) -> None:
     from . import sources as registry
-    from .http import AuthError, FetchError, RateLimited
+    from .http import AuthError
 
     name = source.name
     store.mark_run(run_id, "running")
@@ -330,39 +330,12 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
                    "auth": connection.auth, "params": connection.params,
                    "headers": connection.headers}
         with make_http(source, options) as http:
-            while queries:
-                query = queries.pop(0)
-                run.queries += 1
-                key = f"{event.slug}:{query.key}"
-                try:
-                    for page in source.fetch(http, query, store.state(name, key)):
-                        # What the client tolerated (bad characters replaced) is reported too.
-                        page.batch.problems.extend(
-                            Problem(f"{name}:{query.key}", f"{_host(p.where)}: {p.reason}")
-                            for p in http.take_problems())
-                        store.save(page.batch, event.slug, state=(name, key, page.state))
-                        run.photos += sum(f.status == "stored" for f in page.batch.files)
-                        run.pages += 1
-                        run.problems += [_problem_line(name, p) for p in page.batch.problems]
-                        queries += page.follow
-                        run.new_items = store.update_run_items(run_id, before)
-                        if progress:
-                            progress(run)
-                except RateLimited as exc:  # the whole source waits for the next run
-                    run.problems.append(_line(name, str(exc)))
-                    run.rate_limited_until = exc.until.isoformat() if exc.until else None
-                    run.failed_queries += 1
-                    break
-                except AuthError as exc:  # refused credentials refuse every query
-                    raise exc from None
-                except (FetchError, EventArchiveError) as exc:
-                    run.problems.append(_line(name, str(exc), query.key))
-                    run.failed_queries += 1
-                except sqlite3.DatabaseError as exc:
-                    raise StoreFailure(str(exc)) from exc
-                except Exception as exc:  # noqa: BLE001 - one bug never stops the other queries
-                    run.problems.append(_line(name, log.unexpected(exc), query.key))
-                    run.failed_queries += 1
+            if source.concurrent:
+                _run_at_once(store, source, event, run, run_id, http, queries, ctx.settings,
+                             before, log, progress)
+            else:
+                _run_in_turn(store, source, event, run, run_id, http, queries, before, log,
+                             progress)
     except KeyboardInterrupt:
         raise
     except AuthError as exc:
@@ -380,6 +353,117 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
                          rate_limited_until=run.rate_limited_until)
     except sqlite3.DatabaseError:
         pass  # the disk is full: the row stays 'running' and is shown as interrupted
+
+
+def _run_in_turn(store, source, event, run: SourceRun, run_id: int, http, queries: list,
+                 before: int, log, progress) -> None:
+    """One query after another, each page saved as it comes."""
+    name = source.name
+    while queries:
+        query = queries.pop(0)
+        run.queries += 1
+        key = f"{event.slug}:{query.key}"
+        try:
+            for page in source.fetch(http, query, store.state(name, key)):
+                page.batch.problems.extend(_client_problems(http, name, query))
+                queries += _save_page(store, name, event, run, run_id, key, page, before,
+                                      progress)
+        except Exception as exc:  # noqa: BLE001 - sorted by _contain
+            if _contain(exc, run, name, query, log) == "stop":
+                break
+
+
+def _run_at_once(store, source, event, run: SourceRun, run_id: int, http, queries: list,
+                 settings: dict, before: int, log, progress) -> None:
+    """Up to ``concurrency`` queries at once (at most ``per_host`` per ``Query.host``), on
+    worker threads; every page is saved here, in the order pages come, with its state in one
+    transaction. Failures are contained per query as in turn; a rate limit or refused
+    credentials start no further query, and the running ones end after their current page."""
+    from .fetchpool import QueryPool
+    from .http import AuthError
+
+    name = source.name
+
+    def work(query, state):
+        for page in source.fetch(http, query, state):
+            # Problems the client noted are kept per thread: taken here, by the query's own.
+            page.batch.problems.extend(_client_problems(http, name, query))
+            yield page
+
+    def add(found: list) -> None:
+        for query in found:
+            run.queries += pool.add(query, store.state(name, f"{event.slug}:{query.key}"))
+
+    pool = QueryPool(work, int(settings.get("concurrency", 1)),
+                     int(settings.get("per_host", 1)))
+    add(queries)
+    fatal: BaseException | None = None
+    for done in pool:
+        if done.error is not None:
+            try:
+                action = _contain(done.error, run, name, done.query, log)
+            except (AuthError, StoreFailure) as exc:
+                fatal, action = fatal or exc, "stop"
+            if action == "stop":
+                pool.stop()
+        elif done.page is not None:
+            key = f"{event.slug}:{done.query.key}"
+            try:
+                add(_save_page(store, name, event, run, run_id, key, done.page, before,
+                               progress))
+            except sqlite3.DatabaseError as exc:
+                fatal = fatal or StoreFailure(str(exc))
+                pool.stop()
+            pool.ack(done)
+    if fatal is not None:
+        raise fatal
+
+
+def _save_page(store, name: str, event, run: SourceRun, run_id: int, key: str, page,
+               before: int, progress) -> list:
+    """Save one page with its state; returns the queries it asks to follow."""
+    store.save(page.batch, event.slug, state=(name, key, page.state))
+    run.photos += sum(f.status == "stored" for f in page.batch.files)
+    run.pages += 1
+    run.problems += [_problem_line(name, p) for p in page.batch.problems]
+    if page.batch.items:  # a page that only remembers where the query got to adds none
+        run.new_items = store.update_run_items(run_id, before)
+    if progress:
+        progress(run)
+    return page.follow
+
+
+def _client_problems(http, name: str, query) -> list[Problem]:
+    """What the client tolerated (bad characters replaced), reported with the query."""
+    return [Problem(f"{name}:{query.key}", f"{_host(p.where)}: {p.reason}")
+            for p in http.take_problems()]
+
+
+def _contain(exc: BaseException, run: SourceRun, name: str, query, log) -> str:
+    """A failed query as one problem of the run: "next" (go on with the other queries) or
+    "stop" (a rate limit: the whole source waits for the next run). Refused credentials and
+    a failed save are raised: they end the source."""
+    from .http import AuthError, FetchError, RateLimited
+
+    if isinstance(exc, RateLimited):
+        run.problems.append(_line(name, str(exc)))
+        run.rate_limited_until = exc.until.isoformat() if exc.until else None
+        run.failed_queries += 1
+        return "stop"
+    if isinstance(exc, AuthError):  # refused credentials refuse every query
+        raise exc.with_traceback(None) from None
+    if isinstance(exc, StoreFailure):
+        raise exc
+    if isinstance(exc, sqlite3.DatabaseError):
+        raise StoreFailure(str(exc)) from exc
+    if isinstance(exc, FetchError | EventArchiveError):
+        run.problems.append(_line(name, str(exc), query.key))
+    elif isinstance(exc, Exception):  # one bug never stops the other queries
+        run.problems.append(_line(name, log.unexpected(exc), query.key))
+    else:  # KeyboardInterrupt, SystemExit
+        raise exc
+    run.failed_queries += 1
+    return "next"
 
 
 class StoreFailure(EventArchiveError):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,39 +62,56 @@ class WarcFile:
         self.about = about
         self.now = now
         self.path: Path | None = None
+        self.lock = threading.Lock()  # the web stage's threads write to one file
 
-    def write(self, responses: list[httpx.Response], redact=lambda text: text
-              ) -> dict[str, str]:
+    def write(self, responses: list[httpx.Response], redact=lambda text: text,
+              sync: bool = True) -> dict[str, str]:
         """Append each exchange (its redirect hops first) as request and response records,
-        in one write flushed to disk. Returns ``{url: "file#record-id"}`` of each response."""
-        from warcio.warcwriter import WARCWriter
-
+        in one write flushed to disk (and synced, unless ``sync`` is False: records that no
+        item will cite, which need only survive the process). Returns
+        ``{url: "file#record-id"}`` of each response."""
         if not responses:
             return {}
+        from warcio.warcwriter import WARCWriter
+
+        with self.lock:  # the first write names the file and opens it with its warcinfo
+            if self.path is None:
+                self._start(WARCWriter)
         buffer = io.BytesIO()
         writer = WARCWriter(buffer, gzip=True, warc_version="WARC/1.1")
-        if self.path is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            name = f"eventarchive-{self.now():%Y%m%d%H%M%S}-{os.getpid()}.warc.gz"
-            self.path = self.folder / name
-            writer.write_record(writer.create_warcinfo_record(self.path.name, {
-                "software": f"eventarchive/{__version__}",
-                "format": "WARC File Format 1.1",
-                "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
-                              "warc-format/warc-1.1/",
-                "description": self.about or "pages and API answers fetched by eventarchive",
-            }))
         pointers = {}
         for response in responses:
             for hop in [*response.history, response]:
                 record_id = _write_exchange(writer, hop, redact)
                 pointers[redact(str(hop.url))] = f"{self.path.name}#{record_id}"
                 pointers[str(hop.url)] = pointers[redact(str(hop.url))]
+        # Each thread appends its records in one write (whole gzip members, never
+        # interleaved), then waits for the disk outside the lock, so the web stage's threads
+        # sync at once.
         with open(self.path, "ab") as out:
-            out.write(buffer.getvalue())
-            out.flush()
-            os.fsync(out.fileno())
+            with self.lock:
+                out.write(buffer.getvalue())
+                out.flush()
+            if sync:
+                os.fsync(out.fileno())
         return pointers
+
+    def _start(self, writer_class) -> None:
+        buffer = io.BytesIO()
+        writer = writer_class(buffer, gzip=True, warc_version="WARC/1.1")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"eventarchive-{self.now():%Y%m%d%H%M%S}-{os.getpid()}.warc.gz"
+        path = self.folder / name
+        writer.write_record(writer.create_warcinfo_record(path.name, {
+            "software": f"eventarchive/{__version__}",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
+                          "warc-format/warc-1.1/",
+            "description": self.about or "pages and API answers fetched by eventarchive",
+        }))
+        with open(path, "ab") as out:
+            out.write(buffer.getvalue())
+        self.path = path
 
 
 def _write_exchange(writer, response: httpx.Response, redact) -> str:

@@ -10,7 +10,8 @@ A source module holds pure parse functions (payload ► records, no I/O) and::
         plan=plan,                    # plan(ctx) -> list[Query]: what to ask for one event
         fetch=fetch,                  # fetch(http, query, state) -> Iterator[Page]
         connect=connect,              # connect(ctx) -> Connection: credentials for the client
-    )
+        concurrent=False,             # True: queries run at once (settings concurrency and
+    )                                 # per_host; Query.host), fetch must be thread-safe
 
 The registry finds a source by importing ``eventarchive.sources.NAME`` only when it is needed,
 so an import of a twarc file never loads the web stack. Adding a source means writing one
@@ -45,6 +46,7 @@ class Query:
 
     key: str
     params: dict = field(default_factory=dict)
+    host: str = ""  # for a concurrent source: the host asked, to limit queries per host
 
 
 @dataclass
@@ -189,6 +191,9 @@ class Source:
     untrusted_links: bool = False  # follows links found in content: private addresses refused
     default: bool = False  # runs on every fetch, even without a [sources.NAME] table
     used_by: str | None = None  # for a settings-only source: which source reads its table
+    # Its queries may run at once: up to its ``concurrency`` setting, at most ``per_host`` of
+    # them with the same ``Query.host`` (run.fetch saves every page in its own thread).
+    concurrent: bool = False
 
     @property
     def runs(self) -> bool:

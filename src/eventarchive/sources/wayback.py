@@ -24,6 +24,7 @@ blocks an address that keeps going); every look-up goes through a :class:`Pacer`
 from __future__ import annotations
 
 import re
+import threading
 import time
 import weakref
 from collections.abc import Mapping, Sequence
@@ -128,6 +129,8 @@ class Pacer:
 
     _by_client: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
+    _lock = threading.Lock()
+
     def __init__(self, interval: float = CDX_INTERVAL, *, sleep=time.sleep,
                  clock=time.monotonic):
         self.interval = interval
@@ -136,26 +139,30 @@ class Pacer:
 
     @classmethod
     def of(cls, http) -> Pacer:
-        """The pacer shared by every look-up made through this client."""
-        pacer = cls._by_client.get(http)
-        if pacer is None:
-            pacer = cls._by_client[http] = cls(sleep=http.sleep, clock=http.clock)
+        """The pacer shared by every look-up made through this client (a wrapper such as the
+        web stage's per-thread capture shares its client's)."""
+        client = getattr(http, "http", http)
+        with cls._lock:
+            pacer = cls._by_client.get(client)
+            if pacer is None:
+                pacer = cls._by_client[client] = cls(sleep=http.sleep, clock=http.clock)
         return pacer
 
     def wait(self) -> None:
-        now = self._clock()
-        if self.last is not None:
-            pause = self.interval - (now - self.last)
-            if pause > 0:
-                self._sleep(pause)
-                now += pause
-        self.last = now
+        """Sleep until this look-up's turn (threads take turns: each reserves its slot)."""
+        with self._lock:
+            now = self._clock()
+            slot = now if self.last is None else max(now, self.last + self.interval)
+            self.last = slot
+        if slot > now:
+            self._sleep(slot - now)
 
     def done(self, requests_made: int) -> None:
         """Note when a look-up took more than one request; then slow down."""
-        if requests_made > 1:
-            self.interval = min(max(self.interval, 1.0) * 2, MAX_INTERVAL)
-        self.last = self._clock()
+        with self._lock:
+            if requests_made > 1:
+                self.interval = min(max(self.interval, 1.0) * 2, MAX_INTERVAL)
+            self.last = max(self.last or 0.0, self._clock())
 
 
 def _paced_json(http, url: str, params: Mapping, pacer: Pacer | None):
