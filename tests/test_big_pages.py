@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from test_datasette import close, get, no_error
 
 from eventarchive.datasette import counts
 from eventarchive.datasette.app import make_datasette
+from test_datasette import close, get, no_error
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ COUNT_CAP = 10_000
 # Tables and views whose pages do not count their rows on each view: they grow with the
 # archive. Their row counts are one ``?_count=1`` away.
 BIG = ("browse", "items", "event_items", "links", "hashtags", "mentions", "media", "reposts")
-PATH = re.compile(r"^/[^/]+/(?:%s)(?:\.json)?$" % "|".join(BIG))
+PATH = re.compile(r"^/[^/]+/(?:" + "|".join(BIG) + r")(?:\.json)?$")
 
 
 def bound_table_counts(db) -> None:
