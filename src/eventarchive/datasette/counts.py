@@ -12,7 +12,10 @@ big tables' pages skip the total unless asked for with ``?_count=1``.
 from __future__ import annotations
 
 import re
+import sqlite3
 from urllib.parse import parse_qs
+
+from datasette.database import QueryInterrupted
 
 COUNT_CAP = 10_000
 # Tables and views whose pages do not count their rows on each view: they grow with the
@@ -31,7 +34,7 @@ def bound_table_counts(db) -> None:
                 n = (await db.execute(
                     f"select count(*) from (select 1 from [{table}] limit {COUNT_CAP + 1})",
                     custom_time_limit=limit * 10)).rows[0][0]
-            except Exception:  # noqa: BLE001 - Datasette's own version also answers None
+            except (QueryInterrupted, sqlite3.DatabaseError):  # as Datasette's own: unknown
                 n = None
             counts[table] = n if n is not None and n <= COUNT_CAP else None
         return counts
