@@ -57,7 +57,6 @@ def build(database: str, events: list[tuple[str, str]] = ()) -> dict:
                         "description": "Posts, photos, articles, comments, notes and story "
                                        "elements: one row each.",
                         "sort_desc": "published_at",
-                        "facets": ["platform", "kind", "author_id"],
                         "columns": ITEM_COLUMNS,
                     },
                     "items_fts": {"hidden": True},

@@ -27,12 +27,23 @@ def render_cell(value, column, table, database, datasette):
 def asgi_wrapper(datasette):
     """A private archive (`serve --private`) shows strangers the login page and nothing else,
     static mounts such as /media/ and plugin routes included. An event's timeline page is its
-    story (timeline.py)."""
+    story (timeline.py). Big tables' pages skip their full count (counts.py)."""
+    from .counts import no_full_counts
     from .private import guard
     from .timeline import redirect
 
     locked = guard(datasette)
-    return lambda app: locked(redirect(app))
+    return lambda app: locked(redirect(no_full_counts(app)))
+
+
+@hookimpl
+def startup(datasette):
+    """The database page counts each table only up to a bound (counts.py)."""
+    from .counts import bound_table_counts
+
+    for db in datasette.databases.values():
+        if db.is_mutable and not db.is_memory:
+            bound_table_counts(db)
 
 # -- the story page, its feed and the accessible templates (story worker) -------------------------
 
