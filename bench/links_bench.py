@@ -4,7 +4,7 @@
 
 Serves N pages over H local hosts (a server each, on its own port of 127.0.0.1, answering
 every request after a fixed latency), gives them to an event as seed URLs and runs the real
-web stage (``run.fetch``: robots.txt, politeness, WARC, extraction, one transaction per page)
+web stage (``fetching.fetch``: robots.txt, politeness, WARC, extraction, one transaction per page)
 twice into fresh archives: once with ``concurrency = 1`` (one URL at a time, as the web stage
 did before and as ArchiveBox does) and once with the concurrency asked for. Both keep the
 same per-host delay (``per_host_delay``) and per-host limit (``per_host``).
@@ -27,7 +27,7 @@ from pathlib import Path
 from web_bench import Meter, serve
 
 from eventarchive import config
-from eventarchive.run import fetch
+from eventarchive.fetching import fetch
 from eventarchive.store import Store
 
 

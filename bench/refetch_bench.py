@@ -4,7 +4,7 @@ the social sources and the photo stage.
     .venv/bin/python bench/refetch_bench.py --latency 0.05
 
 Serves the demo's recorded API answers (data/sample/replay/, the same replay `make demo`
-fetches from) on 127.0.0.1, each answer after a fixed latency, and runs the real `run.fetch`
+fetches from) on 127.0.0.1, each answer after a fixed latency, and runs the real `fetching.fetch`
 of the demo's 2026 event (X, Mastodon, Bluesky, Flickr, then the photos) twice into a fresh
 archive, one source at a time. For each source and run: wall time, requests, the bytes the
 replay sent (status line, headers and body) and new items. The second run sends the
@@ -23,8 +23,8 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from eventarchive import config
+from eventarchive.fetching import fetch
 from eventarchive.replay import load_routes, make_handler
-from eventarchive.run import fetch
 from eventarchive.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

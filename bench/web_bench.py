@@ -4,7 +4,7 @@
 
 Serves N seed pages over H local "hosts" (ports on 127.0.0.1, each adding a fixed latency per
 answer): half of them send an ETag (and answer 304 to If-None-Match), half send no validator at
-all, as most small sites. Runs the real web stage (``run.fetch``) twice into a fresh archive
+all, as most small sites. Runs the real web stage (``fetching.fetch``) twice into a fresh archive
 and prints, for each run, the wall time, the requests and the bytes the servers sent (status
 line, headers and body), and the second run's share of the first.
 """
@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from eventarchive import config
-from eventarchive.run import fetch
+from eventarchive.fetching import fetch
 from eventarchive.store import Store
 
 PARAGRAPH = ("Residents and officers met at the town hall to plan the co-operative council's "

@@ -11,9 +11,9 @@ import pytest
 
 from eventarchive import config
 from eventarchive import sources as registry
+from eventarchive.fetching import fetch
 from eventarchive.http import FetchError, RateLimited
 from eventarchive.records import Batch, Item
-from eventarchive.run import fetch
 from eventarchive.sources import Page, Query, Setting, Source
 from eventarchive.sources.web import _Politeness
 from eventarchive.store import Store

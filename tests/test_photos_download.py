@@ -11,8 +11,8 @@ from PIL import Image
 from werkzeug import Response
 
 from eventarchive.config import load
+from eventarchive.fetching import fetch
 from eventarchive.records import Batch, Item, Media
-from eventarchive.run import fetch
 from eventarchive.sources import media as stage
 from eventarchive.store import Store
 from photo_fixtures import HTML_PAGE, encoded, jpeg, near_duplicate, picture

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from werkzeug import Response
 
-import eventarchive.run
+import eventarchive.fetching
 import eventarchive.sources
 from conftest import plan
 from eventarchive import config
@@ -356,7 +356,7 @@ def fetch(store, cfg, slept=None, env=ENV, **kwargs):
         return Http(HttpSettings(backoff=0, retries=2), **options,
                     sleep=(slept if slept is not None else []).append)
 
-    return eventarchive.run.fetch(store, cfg, cfg.events, ["bluesky"], env,
+    return eventarchive.fetching.fetch(store, cfg, cfg.events, ["bluesky"], env,
                                   http_factory=http_factory, **kwargs)
 
 

@@ -13,9 +13,9 @@ from werkzeug import Request, Response
 from conftest import plan
 from eventarchive import config
 from eventarchive.errors import ConfigError
+from eventarchive.fetching import fetch
 from eventarchive.http import Http, HttpSettings
 from eventarchive.records import Author, Batch, Item, Link, Media, Problem, Tag
-from eventarchive.run import fetch
 from eventarchive.sources import flickr
 from eventarchive.store import Store
 

@@ -11,9 +11,9 @@ from werkzeug import Response
 from conftest import plan
 from eventarchive import config
 from eventarchive.errors import ConfigError
+from eventarchive.fetching import fetch
 from eventarchive.http import Http, HttpSettings
 from eventarchive.records import Author, Batch, Item, Link, Media, Mention, Repost, Tag
-from eventarchive.run import fetch
 from eventarchive.sources import mastodon
 from eventarchive.store import Store
 from eventarchive.text import html_to_text

@@ -6,8 +6,8 @@ import pytest
 from werkzeug import Response
 
 from eventarchive import config
+from eventarchive.fetching import fetch
 from eventarchive.http import Http, HttpSettings
-from eventarchive.run import fetch
 from eventarchive.sources import twitter
 from eventarchive.store import Store
 

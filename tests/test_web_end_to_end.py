@@ -12,8 +12,8 @@ from werkzeug import Response
 from conftest import wayback_availability
 from eventarchive import config
 from eventarchive.datasette.app import make_datasette
+from eventarchive.fetching import fetch
 from eventarchive.http import Http, HttpSettings
-from eventarchive.run import fetch
 from eventarchive.store import Store
 
 SITE = "https://lambethcoop.example.org"

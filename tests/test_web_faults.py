@@ -16,9 +16,9 @@ from werkzeug import Response
 
 from conftest import wayback_availability
 from eventarchive import config
+from eventarchive.fetching import fetch
 from eventarchive.http import Http, HttpSettings
 from eventarchive.records import Batch, Item, Link
-from eventarchive.run import fetch
 from eventarchive.sources import web
 from eventarchive.store import Store, migrations
 

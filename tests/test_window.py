@@ -7,9 +7,9 @@ import pytest
 from eventarchive import config
 from eventarchive.config import Event
 from eventarchive.errors import ConfigError
+from eventarchive.fetching import active_events
 from eventarchive.matching import Matcher
 from eventarchive.records import Author, Batch, Item, Tag
-from eventarchive.run import active_events
 from eventarchive.window import Window
 
 DAY = Event(slug="day", name="Day", starts_at="2026-10-21T08:00:00+00:00",

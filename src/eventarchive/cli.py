@@ -258,9 +258,9 @@ def fetch(event_slug, sources, max_wait, quiet):
     """
     import os
 
+    from .fetching import active_events, chosen_sources
+    from .fetching import fetch as run_fetch
     from .lock import ArchiveLock
-    from .run import active_events, chosen_sources
-    from .run import fetch as run_fetch
     from .store import now_iso
 
     cfg = _state().config

@@ -67,3 +67,7 @@ class NoArchive(ConfigError):
 
 class ReadOnlyArchive(ConfigError):
     """A command that writes was pointed at an archive it may not write. Exit code 2."""
+
+
+class StoreFailure(EventArchiveError):
+    """Saving to the archive failed (disk full, read-only file)."""

@@ -74,7 +74,7 @@ def env_names(cfg) -> dict[str, list[str]]:
     """{variable: [sources reading it]} for the configured sources: what they declare as
     secrets, and the module's other ``*_ENV`` names (a Bluesky handle is not secret)."""
     from .. import sources
-    from ..run import chosen_sources
+    from ..fetching import chosen_sources
 
     try:
         chosen = chosen_sources(cfg)

@@ -17,7 +17,7 @@ The registry finds a source by importing ``eventarchive.sources.NAME`` only when
 so an import of a twarc file never loads the web stack. Adding a source means writing one
 module; nothing else changes.
 
-The runner (``run.fetch``) saves each page and its state in one transaction, so a run killed
+The runner (``fetching.fetch``) saves each page and its state in one transaction, so a run killed
 at any point resumes where it stopped, and contains failures: one failed query is a problem of
 that query, one failed source never stops the next.
 """
@@ -192,7 +192,7 @@ class Source:
     default: bool = False  # runs on every fetch, even without a [sources.NAME] table
     used_by: str | None = None  # for a settings-only source: which source reads its table
     # Its queries may run at once: up to its ``concurrency`` setting, at most ``per_host`` of
-    # them with the same ``Query.host`` (run.fetch saves every page in its own thread).
+    # them with the same ``Query.host`` (fetching.fetch saves every page in its own thread).
     concurrent: bool = False
 
     @property
