@@ -26,6 +26,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from eventarchive.store import Store
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 EXE = ROOT / ".venv" / "bin" / "eventarchive"
@@ -90,7 +92,7 @@ def main() -> int:
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp:
         db = a.db or build(Path(tmp), a.tweets)
-        subprocess.run([str(EXE), "--db", str(db), "status"], capture_output=True)  # migrate
+        Store.open(db).close()  # a writer's open migrates an older archive (status only reads)
         common, rare = common_and_rare(db)
         port = free_port()
         base = f"http://127.0.0.1:{port}"

@@ -268,7 +268,9 @@ def _save_page(store, name: str, event, run: SourceRun, run_id: int, key: str, p
 
 def _client_problems(http, name: str, query) -> list[Problem]:
     """What the client tolerated (bad characters replaced), reported with the query."""
-    return [Problem(f"{name}:{query.key}", f"{_host(p.where)}: {p.reason}")
+    from .http import host_of
+
+    return [Problem(f"{name}:{query.key}", f"{host_of(p.where)}: {p.reason}")
             for p in http.take_problems()]
 
 
@@ -310,11 +312,6 @@ def _problem_line(name: str, problem: Problem) -> str:
     line = f"{problem.where}: {problem.reason}"
     return line if line.startswith(name) else f"{name}: {line}"
 
-
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).hostname or url
 
 
 def _auth_hint(message: str, secrets) -> str:

@@ -182,7 +182,7 @@ class Http:
         except FetchError as exc:
             raise self._redacted(exc) from None
         retries = self.settings.retries if retries is None else retries
-        host = _host(url)
+        host = host_of(url)
         # Default and per-call parameters join the address's own query: httpx's params=
         # replaces that query, so it is handed over whole (or not at all, to leave it alone).
         extra = kwargs.pop("params", None)
@@ -250,15 +250,15 @@ class Http:
                 # Decoding only makes a body bigger: a declared length over the cap is refused
                 # before reading; the decoded bytes are counted below.
                 if declared and declared.isdigit() and int(declared) > self.settings.max_bytes:
-                    raise TooLarge(f"{_host(url)}: response of {declared} bytes is over the "
+                    raise TooLarge(f"{host_of(url)}: response of {declared} bytes is over the "
                                    f"limit ({self.settings.max_bytes} bytes)")
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     if budget.expired():
-                        raise self._too_slow(_host(url))
+                        raise self._too_slow(host_of(url))
                     body += chunk
                     if len(body) > self.settings.max_bytes:
-                        raise TooLarge(f"{_host(url)}: response over {self.settings.max_bytes} "
+                        raise TooLarge(f"{host_of(url)}: response over {self.settings.max_bytes} "
                                        "bytes; raise [fetch] max_bytes if this is expected")
                 response._content = bytes(body)
                 return response
@@ -272,7 +272,7 @@ class Http:
             data, replaced = loads_lenient(response.content)
         except ValueError:
             raise self._error(
-                f"{_host(str(response.url))}: answered with something that is not JSON "
+                f"{host_of(str(response.url))}: answered with something that is not JSON "
                 f"(HTTP {response.status_code}, {response.headers.get('content-type', '?')}); "
                 "check the source's base_url") from None
         if replaced:
@@ -297,7 +297,7 @@ class Http:
     def _connection_error(self, exc: Exception, host: str, url: str, attempt: int,
                           retries: int) -> FetchError | None:
         """The FetchError to raise for a failed connection, or None to retry."""
-        if _no_such_host(exc):
+        if _no_suchhost_of(exc):
             error = self._error(f"{host}: no such host (the domain does not resolve)")
             error.gone = True
             return error
@@ -360,12 +360,12 @@ class Http:
         if seconds > self.settings.max_wait:
             until = datetime.fromtimestamp(self.clock() + seconds, UTC)
             raise RateLimited(
-                f"{_host(url)}: rate limited until {until:%H:%M} UTC; progress saved, "
+                f"{host_of(url)}: rate limited until {until:%H:%M} UTC; progress saved, "
                 "the next run carries on from here (or raise --max-wait)", until)
         self.sleep(seconds)
 
 
-def _no_such_host(exc: Exception) -> bool:
+def _no_suchhost_of(exc: Exception) -> bool:
     """A DNS failure: retrying will not help, and for a link it means the site is gone."""
     text = str(exc)
     return isinstance(exc, httpx.ConnectError) and any(
@@ -373,7 +373,8 @@ def _no_such_host(exc: Exception) -> bool:
                                       "No address associated", "[Errno -2]", "[Errno -5]"))
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
+    """The host an address names, or the address itself when it names none."""
     try:
         return httpx.URL(url).host or url
     except Exception:  # noqa: BLE001 - any unparseable URL is named as it is

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import imagehash
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 THUMB_SIZE = 480  # the longest side of a thumbnail, in pixels
@@ -186,6 +185,8 @@ def thumbnail(image: Image.Image, size: int = THUMB_SIZE, draft: bool = True) ->
 
 def perceptual_hash(thumb: Image.Image) -> str:
     """A 64-bit perceptual hash (hex): resized or recompressed copies differ in a few bits."""
+    import imagehash  # numpy and scipy: loaded when a photo is hashed, not with the config
+
     return str(imagehash.phash(thumb))
 
 

@@ -69,7 +69,7 @@ class Session:
             return http.get_json(url, params=params, headers=self._bearer(self.access))[0]
         except FetchError as exc:
             # An expired access token is HTTP 400 (or 401) with error "ExpiredToken".
-            if _status(exc) not in (400, 401):
+            if exc.status not in (400, 401):
                 raise
         self.renew(http)
         try:
@@ -82,7 +82,7 @@ class Session:
             data, _ = http.post_json(f"{self.base}/xrpc/com.atproto.server.createSession",
                                      {"identifier": self.handle, "password": self.password})
         except FetchError as exc:
-            if _status(exc) not in (400, 401, 403):
+            if exc.status not in (400, 401, 403):
                 raise
             raise AuthError(self._refused("refused the login for")) from None
         self._keep(data)
@@ -95,7 +95,7 @@ class Session:
                 headers=self._bearer(self.refresh))
             self._keep(orjson.loads(response.content))
         except FetchError as exc:
-            if _status(exc) not in (400, 401):
+            if exc.status not in (400, 401):
                 raise
             self.login(http)
         except (orjson.JSONDecodeError, KeyError, TypeError):
@@ -115,9 +115,6 @@ class Session:
     def _bearer(token: str | None) -> dict:
         return {"Authorization": f"Bearer {token}"}
 
-
-def _status(exc: Exception) -> int | None:
-    return getattr(exc, "status", None)
 
 
 def _api_time(iso: str) -> str:

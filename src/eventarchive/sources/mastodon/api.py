@@ -123,7 +123,7 @@ def _sweep(http, query, url: str, state: dict):
         try:
             statuses, response = http.get_json(url, params=ask)
         except FetchError as exc:
-            if params["kind"] != "tag" or _status(exc) != 404:
+            if params["kind"] != "tag" or exc.status != 404:
                 raise
             statuses, response = [], None  # older servers: "Hashtag does not exist" (no posts)
         if not isinstance(statuses, list):
@@ -157,9 +157,9 @@ def _statuses_url(http, params: Mapping) -> str:
     try:
         account, _ = http.get_json(f"{base}/api/v1/accounts/lookup", params={"acct": acct})
     except FetchError as exc:
-        if _status(exc) not in (404, 410):
+        if exc.status not in (404, 410):
             raise
-        raise FetchError(f"{NAME}: no account @{acct} at {base} (HTTP {_status(exc)}); check "
+        raise FetchError(f"{NAME}: no account @{acct} at {base} (HTTP {exc.status}); check "
                          "accounts.mastodon in the event, or set account_base_url in "
                          "[sources.mastodon] to the server the account lives on") from None
     if not isinstance(account, Mapping) or not account.get("id"):
@@ -190,7 +190,7 @@ def _resolve_parents(http, base: str, statuses: list, uris: dict) -> None:
 
 def _auth_message(params: Mapping, exc: AuthError) -> str:
     host = httpx.URL(params["base"]).host
-    status = _status(exc) or 401
+    status = exc.status or 401
     if params.get("token"):
         return (f"{NAME}: {host} refused the token in {TOKEN_ENV} (HTTP {status}); check it is "
                 f"still valid on {params['token_instance']} (expired or revoked?) and has the "
@@ -199,10 +199,6 @@ def _auth_message(params: Mapping, exc: AuthError) -> str:
             "server (Preferences ► Development, scope read:statuses), put it in "
             f'{TOKEN_ENV} and set token_instance = "{params["base"]}" in [sources.mastodon]')
 
-
-def _status(exc: Exception) -> int | None:
-    """The HTTP status a FetchError was raised for."""
-    return getattr(exc, "status", None)
 
 
 def _link_id(response: httpx.Response | None, rel: str, *names: str) -> str | None:
