@@ -12,7 +12,8 @@ from eventarchive.cli import cli
 from eventarchive.records import Batch, Item
 from eventarchive.store import ITEM_SQL, Store
 
-LOOKING = [["search", "cafe"], ["status"], ["export", "--event", "lambethcoop-2011"]]
+LOOKING = [["search", "cafe"], ["status"], ["export", "--event", "lambethcoop-2011"],
+           ["serve", "--port", "1"]]
 
 
 def run(*args):

@@ -15,6 +15,7 @@ from datasette_auth_passwords.utils import verify_password
 
 from eventarchive.cli import cli
 from eventarchive.datasette import sharing
+from eventarchive.store import Store
 from test_browser import browser, running  # noqa: F401  (browser is a fixture)
 
 PASSWORD = "correct horse battery staple"
@@ -126,6 +127,7 @@ def test_serve_warns_when_a_public_archive_is_shared(tmp_path, monkeypatch, host
                         lambda *args, **kwargs: served.append(kwargs))
     monkeypatch.setattr(sharing, "interface_addresses", lambda: ["192.0.2.2"])
     monkeypatch.setenv("EVENTARCHIVE_PASSWORD_HASH", make_hash(PASSWORD))
+    Store.open(tmp_path / "a.db").close()
     args = ["--db", str(tmp_path / "a.db"), "serve", "--host", host] + (
         ["--private"] if private else [])
     result = CliRunner().invoke(cli, args, catch_exceptions=False)

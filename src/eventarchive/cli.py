@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from . import config as config_module
-from .errors import ConfigError, EventArchiveError, ImportFormatError
+from .errors import ConfigError, EventArchiveError, ImportFormatError, NoArchive
 from .importers import READERS
 from .options import event_option, json_option, path_argument, quiet_option
 from .store import Store
@@ -441,7 +441,9 @@ def serve(host, port, allow_sql, private):
         check_hash()
     from .readonly import folder_writable
 
-    if cfg.database.is_file() and not folder_writable(cfg.database):
+    if not cfg.database.exists():  # a typo must not serve (and leave behind) an empty archive
+        raise NoArchive(f"no archive at {cfg.database}; run import or fetch first")
+    if not folder_writable(cfg.database):
         Store.open_readonly(cfg.database).close()  # served as it is: nobody may write there
         click.echo(f"Note: {cfg.database} is in a read-only folder; serving it as it is.",
                    err=True)
