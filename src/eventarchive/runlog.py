@@ -55,13 +55,11 @@ class RunLog:
                                 ).fetchone()
         return row[0] if row else None
 
-    def update_run_items(self, run_id: int, since_rowid: int) -> int:
+    def update_run_items(self, run_id: int, count: int) -> None:
         """Record how many items a run has saved so far (a killed run still shows them)."""
-        count = self.count_since(since_rowid)
         with self.conn:
             self.conn.execute("UPDATE fetch_runs SET new_items = ? WHERE id = ?",
                               (count, run_id))
-        return count
 
     def finish_run(self, run_id: int, status: str, new_items: int, errors: Iterable[str],
                    rate_limited_until: str | None = None) -> None:
