@@ -7,7 +7,10 @@ import asyncio
 
 import pytest
 
+from eventarchive import galleryquery
 from eventarchive.datasette.app import make_datasette
+from eventarchive.datasette.gallery import tiles
+from eventarchive.records import Batch, Item, Media
 from test_photos_download import EVENT, add_posts, run_stage, write_config
 
 pytest_plugins = ["test_photos_download"]
@@ -61,3 +64,60 @@ def test_gallery_page_filters_and_names_every_link(gallery_archive):
 def test_home_page_links_each_gallery(gallery_archive):
     home = get(gallery_archive, "/")
     assert f'href="/-/events/{EVENT}/gallery"' in home.text
+
+
+# -- paging: the next pictures after a cursor, each picture once -----------------------------
+
+
+def many_photos(store, count: int) -> None:
+    """``count`` posts with a photo each a minute apart; every fifth is the same picture
+    (same bytes) as the first, so its copies fall on later pages; one post has no time."""
+    store.ensure_event("big")
+    batch = Batch()
+    for i in range(count):
+        item_id = f"mastodon:p{i}"
+        batch.items.append(Item(item_id, "post", "mastodon", f"p{i}", text=f"photo {i}",
+                                published_at=None if i == count - 1 else
+                                f"2011-10-21T{10 + i // 60:02d}:{i % 60:02d}:00+00:00"))
+        batch.media.append(Media(f"m{i:03d}", item_id, url=f"https://x.example/{i}.jpg",
+                                 mime="image/jpeg",
+                                 sha256="same" if i % 5 == 0 else f"sha{i}"))
+    store.save(batch, "big")
+
+
+def test_gallery_pages_on_with_each_picture_once(store):
+    many_photos(store, 23)
+    seen, after, pages = [], None, 0
+    while True:
+        found = galleryquery.page(store.conn, "big", {}, after, size=4)
+        shown = tiles(found.rows)
+        pages += 1
+        assert len(shown) <= 4
+        seen += [t["group"] for t in shown]
+        if pages == 1:  # the shared picture lists its five posts where it was first shared
+            assert len(shown[0]["posts"]) == 5 and shown[0]["group"] == "same"
+        after = found.next_cursor
+        if not after:
+            break
+    assert len(seen) == len(set(seen)) == 23 - 4  # 19 pictures: 5 posts share one
+    assert seen[-1] == "sha22"  # the photo with no time comes last
+    day = galleryquery.page(store.conn, "big", {"day": "2011-10-21"}, size=100)
+    assert len(tiles(day.rows)) == 18  # the untimed one is on no day
+    nobody = galleryquery.page(store.conn, "big", {"author": "nobody"})
+    assert nobody.rows == [] and nobody.next_cursor is None
+
+
+def test_gallery_next_link_and_a_big_gallery_offers_typed_filters(store, monkeypatch):
+    many_photos(store, 23)
+    monkeypatch.setattr(galleryquery, "PAGE_SIZE", 10)
+    monkeypatch.setattr(galleryquery, "CHOICES_BOUND", 5)
+    ds = make_datasette(store.path, store.path.parent / "media")
+    first = get(ds, "/-/events/big/gallery.json?platform=mastodon").json()
+    assert len(first["photos"]) == 10 and "platform=mastodon" in first["next"]
+    second = get(ds, first["next"]).json()
+    assert {p["group"] for p in first["photos"]}.isdisjoint(p["group"] for p in second["photos"])
+    html = get(ds, "/-/events/big/gallery").text
+    assert 'rel="next"' in html and 'type="text" name="author"' in html
+    assert '<option value="mastodon">' in html and '<option value="2011-10-21">' in html
+    bad = get(ds, "/-/events/big/gallery?after=nonsense")
+    assert bad.status_code == 200 and "not one of this gallery" in bad.text

@@ -337,3 +337,10 @@ def m014_browse(db: sqlite_utils.Database) -> None:
     """The browse view pages a search by date through the index (same columns and filter)."""
     db.execute("DROP VIEW IF EXISTS browse")
     db.execute(BROWSE_VIEW)
+
+
+@migrations()
+def m015_gallery(db: sqlite_utils.Database) -> None:
+    """The gallery finds a picture's earlier copies by their bytes (galleryquery.py)."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_media_sha256 ON media(sha256) "
+               "WHERE sha256 IS NOT NULL")

@@ -9,39 +9,11 @@ the download failed and a link to the original, never a hot-linked image.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from datasette.utils.asgi import Response
 
-LIMIT = 1000  # posts' photos read per page of the gallery (tiles may be fewer: groups)
-
-PHOTOS_SQL = """
-select media.id, media.url, media.path, media.thumb_path, coalesce(media.status, 'pending')
-       as status, media.error, media.alt_text, media.license, media.width, media.height,
-       media.taken_at, media.sha256, media.photo_group, media.camera,
-       items.id as item_id, items.url as item_url, items.platform, items.published_at,
-       coalesce(items.text, items.title) as words,
-       coalesce(authors.display_name, authors.handle) as author, authors.handle
-from media
-join items on items.id = media.item_id
-join event_items on event_items.item_id = items.id and event_items.event = :slug
-left join authors on authors.id = items.author_id
-where coalesce(media.mime, 'image/') like 'image/%'
-  and (:platform = '' or items.platform = :platform)
-  and (:author = '' or authors.handle = :author or authors.display_name = :author
-       or items.author_id = :author)
-  and (:day = '' or substr(items.published_at, 1, 10) = :day)
-order by items.published_at is null, items.published_at, media.id
-limit :limit
-"""
-
-CHOICES_SQL = """
-select distinct items.platform, coalesce(authors.display_name, authors.handle) as author,
-       authors.handle, substr(items.published_at, 1, 10) as day
-from media
-join items on items.id = media.item_id
-join event_items on event_items.item_id = items.id and event_items.event = :slug
-left join authors on authors.id = items.author_id
-where coalesce(media.mime, 'image/') like 'image/%'
-"""
+from .. import galleryquery as gq
 
 FILTERS = ("platform", "author", "day")
 
@@ -102,20 +74,27 @@ async def gallery(request, datasette):
     if event is None:
         return Response.html(f"<h1>No event {_escape(slug)}</h1>", status=404)
     filters = {name: (request.args.get(name) or "").strip() for name in FILTERS}
-    rows = [dict(r) for r in (await db.execute(
-        PHOTOS_SQL, {"slug": slug, "limit": LIMIT, **filters})).rows]
-    shown = tiles(rows)
-    if request.url_vars.get("format") == ".json":
+    after = request.args.get("after") or None
+    problem = None
+    if after and gq.decode_cursor(after) is None:
+        problem = "That page link is not one of this gallery's; showing the first page."
+        after = None
+    found = await db.execute_fn(lambda conn: gq.page(conn, slug, filters, after))
+    shown = tiles(found.rows)
+    shown_filters = {k: v for k, v in filters.items() if v}
+    fmt = request.url_vars.get("format") or ""
+    path = request.path.removesuffix(fmt)
+    query = urlencode({**shown_filters, "after": found.next_cursor})
+    next_url = f"{path}{fmt}?{query}" if found.next_cursor else None
+    if fmt == ".json":
         return Response.json({"event": slug, "filters": filters, "photos": shown,
-                              "truncated": len(rows) == LIMIT})
-    choices = [dict(r) for r in (await db.execute(CHOICES_SQL, {"slug": slug})).rows]
+                              "next": next_url, "next_cursor": found.next_cursor})
+    choices = await db.execute_fn(lambda conn: gq.choices(conn, slug))
     context = {
-        "event": dict(event), "photos": shown, "filters": filters,
-        "truncated": len(rows) == LIMIT,
-        "platforms": sorted({c["platform"] for c in choices if c["platform"]}),
-        "authors": sorted({(c["handle"] or c["author"], c["author"] or c["handle"])
-                           for c in choices if c["handle"] or c["author"]}, key=lambda a: a[1]),
-        "days": sorted({c["day"] for c in choices if c["day"]}),
+        "event": dict(event), "photos": shown, "filters": filters, "problem": problem,
+        "next_url": next_url, "paged": after is not None,
+        "first_url": path + ("?" + urlencode(shown_filters) if shown_filters else ""),
+        **choices,
         "json_url": request.path + ".json" + (f"?{request.query_string}"
                                               if request.query_string else ""),
     }

@@ -33,11 +33,12 @@ import datasette
 from bs4 import BeautifulSoup
 from markupsafe import Markup
 
+from .. import galleryquery
 from ..config import Event
 from ..errors import ConfigError
 from ..story_cards import Card, citation, item_path
 from .app import make_datasette
-from .gallery import PHOTOS_SQL, tiles
+from .gallery import tiles
 from .story import event_config, story_context, story_url
 
 HERE = Path(__file__).parent
@@ -275,9 +276,9 @@ def _prepare(cards: list[Card], links: Links, page: str, site_url: str) -> None:
 
 async def _gallery(ds, db, slug: str, links: Links, footer: Markup) -> str | None:
     """The event's photo gallery, unfiltered, when the event has photos."""
-    params = {"slug": slug, "limit": GALLERY_LIMIT, "platform": "", "author": "", "day": ""}
-    rows = [dict(r) for r in (await db.execute(PHOTOS_SQL, params)).rows]
-    shown = tiles(rows)
+    found = await db.execute_fn(lambda conn: galleryquery.page(conn, slug, {}, None,
+                                                                GALLERY_LIMIT))
+    shown = tiles(found.rows)
     if not shown:
         return None
     for tile in shown:
@@ -288,7 +289,7 @@ async def _gallery(ds, db, slug: str, links: Links, footer: Markup) -> str | Non
             tile["why"] = "not copied into this export"
     event = (await db.execute("select slug, name from events where slug = ?", [slug])).first()
     context = {"event": dict(event), "photos": shown, "filters": {}, "json_url": None,
-               "truncated": len(rows) == GALLERY_LIMIT, "platforms": [], "authors": [],
+               "truncated": found.next_cursor is not None, "platforms": [], "authors": [],
                "days": [], "ea_static": {"home": f"{event['name'] or slug}: the story",
                                          "footer": footer}}
     return await ds.render_template("gallery.html", context, request=None)
