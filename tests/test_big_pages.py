@@ -68,3 +68,21 @@ def test_database_page_counts_up_to_a_bound(ds, archive_path, monkeypatch):
     assert by_name["authors"] == authors
     assert by_name["items"] is None  # shown as "Many rows", as Datasette shows a slow count
     assert "Many rows" in get(ds, f"/{name}").text
+
+
+def test_the_feed_and_photos_read_a_big_event_in_the_same_order(archive_path, monkeypatch):
+    from eventarchive import storyquery
+    from eventarchive.search import PHOTOS_SQL
+
+    conn = sqlite3.connect(archive_path)
+    event = conn.execute("select event from event_items group by event "
+                         "order by count(*) desc limit 1").fetchone()[0]
+    small = storyquery.newest(conn, event, 20)
+    monkeypatch.setattr(storyquery, "COUNT_BOUND", 3)  # now a "big" event: the time index
+    assert storyquery.newest(conn, event, 20) == small and len(small) > 3
+    photos = conn.execute(PHOTOS_SQL, {"event": event}).fetchall()
+    assert photos and [p[1] for p in photos] == sorted(p[1] for p in photos)
+    plan = " ".join(r[3] for r in conn.execute("explain query plan " + PHOTOS_SQL,
+                                               {"event": event}))
+    assert "idx_items_published_at" in plan and "TEMP B-TREE" not in plan
+    conn.close()

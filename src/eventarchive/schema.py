@@ -341,6 +341,9 @@ def m014_browse(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m015_gallery(db: sqlite_utils.Database) -> None:
-    """The gallery finds a picture's earlier copies by their bytes (galleryquery.py)."""
+    """The gallery finds a picture's earlier copies by their bytes (galleryquery.py); the
+    ``referrers`` query finds links by where they led (it read all 550,000 links at 1M)."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_media_sha256 ON media(sha256) "
                "WHERE sha256 IS NOT NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_links_resolved_url ON links(resolved_url) "
+               "WHERE resolved_url IS NOT NULL")

@@ -86,15 +86,17 @@ limit 1000
 """
 
 
-# An event's photos, local copies first shown as thumbnails by the plugin.
+# An event's photos, local copies first shown as thumbnails by the plugin. The items are read
+# in time order (the CROSS JOINs keep SQLite walking idx_items_published_at and stopping at
+# the 1,000th photo): sorting 109,000 photos of a million-item event took 3-5 s.
 PHOTOS_SQL = """
 select
   coalesce(media.thumb_path, media.path) as photo, items.published_at,
   authors.display_name as author, authors.handle,
   media.alt_text, items.text, media.license, items.url, media.url as original, items.id
-from media
-join items on items.id = media.item_id
-join event_items on event_items.item_id = items.id
+from items
+cross join event_items on event_items.item_id = items.id
+cross join media on media.item_id = items.id
 left join authors on authors.id = items.author_id
 where event_items.event = :event
   and items.id not in (select item_id from hidden_items)
