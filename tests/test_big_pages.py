@@ -86,3 +86,18 @@ def test_the_feed_and_photos_read_a_big_event_in_the_same_order(archive_path, mo
                                                {"event": event}))
     assert "idx_items_published_at" in plan and "TEMP B-TREE" not in plan
     conn.close()
+
+
+def test_a_story_search_reads_its_hits_first(archive_path):
+    from eventarchive import storyquery
+
+    conn = sqlite3.connect(archive_path)
+    event = conn.execute("select event from event_items limit 1").fetchone()[0]
+    assert storyquery.page(conn, event, storyquery.Filters(q="nowordlikethis")).ids == []
+    where, params = storyquery.Filters(q="urn").clauses()
+    params["event"] = event
+    sql = (f"{storyquery._with(conn)} SELECT 1 {storyquery._from(conn, searching=True)} "
+           + "\n".join(where))
+    plan = [r[3] for r in conn.execute("explain query plan " + sql, params)]
+    assert any("items USING INTEGER PRIMARY KEY (rowid=?)" in step for step in plan), plan
+    conn.close()
