@@ -160,3 +160,22 @@ def test_the_same_report_in_datasette(db):
     assert "fix what the error says" in page.text
     assert as_json.status_code == 503  # an uptime check alerts as the exit code does
     assert source(as_json.json(), "twitter")["state"] == "failed"
+
+
+def test_the_served_report_counts_again_once_the_archive_changes(db):
+    ds = make_datasette(db)
+
+    async def items():
+        return (await ds.client.get("/-/status.json")).json()["events"][0]["items"]
+
+    async def both():
+        await ds.invoke_startup()
+        before, again = await items(), await items()
+        store = Store.open(db)  # a fetch saves a post while the page is being watched
+        batch = Batch()
+        batch.items += [Item("mastodon:2", "post", "mastodon", "2", text="again")]
+        store.save(batch, "day")
+        store.close()
+        return before, again, await items()
+
+    assert asyncio.run(both()) == (1, 1, 2)

@@ -21,19 +21,30 @@ UNTIL = re.compile(r"rate limited until (\d{2}):(\d{2}) UTC")
 COUNTED = ("events", "items", "authors", "media", "links", "hashtags", "mentions", "reposts")
 
 
-def report(conn: sqlite3.Connection, database: Path | str, now: datetime | None = None) -> dict:
-    """The whole status as plain data (the ``--json`` form)."""
+def report(conn: sqlite3.Connection, database: Path | str, now: datetime | None = None,
+           memo: dict | None = None) -> dict:
+    """The whole status as plain data (the ``--json`` form).
+
+    ``memo``: a dict kept between calls (the served page's) holding the counts, which take
+    seconds at a million items, for as long as the archive's files are unchanged; runs,
+    alerts and live writers are read afresh every time."""
     now = now or datetime.now(UTC)
     tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     run_columns = _columns(conn, "fetch_runs")
     live = _live_writer(Path(database))
+    version = file_version(database)
+    tallies = memo.get(version) if memo is not None else None
+    if tallies is None:
+        tallies = _tallies(conn, tables)
+        if memo is not None:
+            memo.clear()
+            memo[version] = tallies
     events = {}
-    for slug, name, starts, ends, items in conn.execute(
-            "SELECT slug, name, starts_at, ends_at, (SELECT count(*) FROM event_items "
-            "WHERE event = slug) FROM events ORDER BY starts_at, slug"):
+    for slug, name, starts, ends in conn.execute(
+            "SELECT slug, name, starts_at, ends_at FROM events ORDER BY starts_at, slug"):
+        counted = tallies["events"].get(slug) or _event_tallies(conn, slug)
         events[slug] = {"slug": slug, "name": name, "starts_at": starts, "ends_at": ends,
-                        "items": items, "photos": _photos(conn, slug),
-                        "links": _links(conn, slug), "sources": []}
+                        **counted, "sources": []}
     for row in _latest_runs(conn, run_columns):
         source = _source(conn, row, live, now)
         event = events.setdefault(row["event"], {
@@ -56,11 +67,38 @@ def report(conn: sqlite3.Connection, database: Path | str, now: datetime | None 
         "exit_code": 1 if alerts else 0,
         "alerts": alerts,
         "warnings": warnings,
-        "counts": {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
-                   for t in COUNTED if t in tables},
+        "counts": tallies["counts"],
         "events": list(events.values()),
         "privacy": left_out(conn),
     }
+
+
+def file_version(database: Path | str) -> tuple:
+    """What changes whenever the archive does: the size and time of its file and its WAL."""
+    parts = []
+    for path in (str(database), f"{database}-wal"):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            parts.append(None)
+        else:
+            parts.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(parts)
+
+
+def _tallies(conn, tables: set[str]) -> dict:
+    return {
+        "counts": {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
+                   for t in COUNTED if t in tables},
+        "events": {slug: _event_tallies(conn, slug)
+                   for (slug,) in conn.execute("SELECT slug FROM events")},
+    }
+
+
+def _event_tallies(conn, slug: str) -> dict:
+    items = conn.execute("SELECT count(*) FROM event_items WHERE event = ?",
+                         (slug,)).fetchone()[0]
+    return {"items": items, "photos": _photos(conn, slug), "links": _links(conn, slug)}
 
 
 def _columns(conn, table: str) -> set[str]:

@@ -16,11 +16,16 @@ def routes() -> list:
     return [(r"^/-/status(?P<format>\.json)?$", status_page)]
 
 
+# The counts of the last report, while the archive's files stay unchanged (status.report).
+MEMO: dict = {}
+
+
 async def status_page(datasette, request):
     from ..status import report
 
     db = datasette.get_database()
-    data = await db.execute_fn(lambda conn: report(conn, db.path))
+    memo = MEMO.setdefault(db.path, {})
+    data = await db.execute_fn(lambda conn: report(conn, db.path, memo=memo))
     if request.url_vars.get("format"):
         code = 503 if data["exit_code"] else 200
         return Response(json.dumps(data, indent=2, ensure_ascii=False), status=code,
