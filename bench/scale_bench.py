@@ -140,6 +140,11 @@ def run(base: str, name: str, common: str, rare: str, requests: int, db: Path) -
     cases["home page"] = f"{base}/"
     cases["database page"] = f"{base}/{name}"
     cases["items table page"] = f"{base}/{name}/items"
+    cases["gallery first page"] = f"{base}/-/events/bench/gallery"
+    cases[f"story search ?q= {common}"] = f"{base}/-/events/bench?q={q(common)}"
+    cases[f"story search ?q= {rare}"] = f"{base}/-/events/bench?q={q(rare)}"
+    cases["Atom feed"] = f"{base}/-/events/bench.atom"
+    cases["photos canned query (1,000 rows)"] = f"{base}/{name}/photos.json?event=bench"
     with urllib.request.urlopen(f"{base}/-/events/bench.json", timeout=120) as r:
         import json
 
