@@ -55,11 +55,15 @@ class Page:
 
     ``follow`` lists further queries of the same source that this page found (the pages a
     seed write-up links to); the runner runs them in the same run, each with its own state.
+
+    ``asked`` False: the query asked nothing (a page not due for a re-check); with an empty
+    batch the runner saves nothing and counts the query as not due.
     """
 
     batch: Batch
     state: dict
     follow: list[Query] = field(default_factory=list)
+    asked: bool = True
 
 
 @dataclass
