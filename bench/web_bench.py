@@ -62,8 +62,8 @@ def serve(meter: Meter, latency: float) -> ThreadingHTTPServer:
             head = [f"HTTP/1.1 {status} X", f"Content-Length: {len(body)}",
                     *(f"{k}: {v}" for k, v in headers.items())]
             data = ("\r\n".join(head) + "\r\n\r\n").encode() + body
+            meter.add(len(data))  # before the client has it: counted in the run that asked
             self.wfile.write(data)
-            meter.add(len(data))
 
         def log_message(self, *args):
             pass
