@@ -9,9 +9,10 @@ request; follow redirects with the private-address guard on every hop; send ``If
 host; write the exchange (and the API answers read for it) to the run's WARC file; extract the
 main text and metadata with trafilatura. A dead link (no such host, 404, 410, a refused
 connection or a failed TLS handshake) is looked up in the Wayback Machine, and without a copy
-it is tried again after 1, 7, then 30 days. A seed page's own links are followed one step (as
-``Page.follow`` queries, which never follow further). Each referring post's ``links`` row gets
-the final URL, status and archived copy.
+it is tried again after 1, 7, then 30 days. A seed page is re-checked after 1 hour, then less
+often while it stays the same (``recheck_after``); one not due asks nothing at all. A seed
+page's own links are followed one step (as ``Page.follow`` queries, which never follow
+further). Each referring post's ``links`` row gets the final URL, status and archived copy.
 """
 
 from __future__ import annotations
@@ -207,9 +208,11 @@ def fetch(http, query: Query, state: dict):
     now = run.clock()
     reason = unfetchable(url)
     if reason is not None:
-        if state.get("outcome") != "skipped":  # said once, not on every run
+        if state.get("outcome") == "skipped":
+            result = state  # said once, not on every run
+        else:
             batch.problems.append(Problem(url, f"{reason}; skipped"))
-        result = {"outcome": "skipped", "reason": reason}
+            result = {"outcome": "skipped", "reason": reason}
     elif due(state, seed, now):
         result = _visit(http, run, url, state, batch, seed, now)
     else:
