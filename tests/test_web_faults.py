@@ -258,6 +258,13 @@ def test_an_archive_with_the_old_one_blob_state_is_split_into_rows(tmp_path, htt
     (result,) = run(store, cfg)
     assert result.problems == []
     assert [(p, h.get("If-None-Match")) for p, h in requests] == [("/seed", '"s1"')]
+    # A 304 counts as unchanged though no hash of the page was ever kept: it backs off.
+    seed_key = f"{EVENT}:page:{base}/seed"
+    with store.conn:
+        store.conn.execute("update source_state set state = json_set(state, '$.next_try', "
+                           "'2000-01-01T00:00:00+00:00') where key = ?", (seed_key,))
+    run(store, cfg)
+    assert len(requests) == 2 and store.state("web", seed_key)["unchanged"] == 1
 
 
 @pytest.mark.parametrize("url", NOT_FETCHABLE + ["http://example.org:99999/", "ftp://x.org/"])

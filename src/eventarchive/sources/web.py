@@ -284,11 +284,13 @@ def schedule(old: dict, new: dict, now: float, seed: bool,
         result["next_try"] = _iso(now + days * DAY)
     else:
         result.pop("dead", None)
+    not_modified = result.pop("not_modified", False)  # a 304: the same, hash or none
     if seed and outcome in ("ok", "robots"):
         if outcome == "robots":
             same = old.get("outcome") == "robots"
-        else:  # a 304 keeps the hash of the bytes it stands for
-            same = result.get("hash") is not None and result.get("hash") == old.get("hash")
+        else:
+            same = not_modified or (result.get("hash") is not None
+                                    and result.get("hash") == old.get("hash"))
         result["unchanged"] = old.get("unchanged", -1) + 1 if same else 0
         result["next_try"] = _iso(now + recheck_after(result["unchanged"], now, live))
     else:
@@ -356,7 +358,8 @@ def _fetch_one(http, run: _Run, url: str, seen: dict, batch: Batch) -> dict:
                   or seen.get("last_modified"),
                   "redirects": [str(r.url) for r in response.history]}
     if response.status_code == 304:
-        remembered.update(final=seen.get("final", final), status=seen.get("status", 200))
+        remembered.update(final=seen.get("final", final), status=seen.get("status", 200),
+                          not_modified=True)
         return remembered
     remembered["hash"] = hashlib.sha256(response.content).hexdigest()
     remembered["warc"] = run.archive(http).get(final)
