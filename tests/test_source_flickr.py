@@ -319,7 +319,30 @@ def test_pages_through_every_result_with_the_event_window(tmp_path, fake):
     assert item == ("photo", "flickr", "2011-10-24T11:02:00+00:00")
     assert store.count("hashtags") == 13 and store.count("authors") == 3
     state = store.state("flickr", "lambethcoop-2011:tags:lambethcoop")
-    assert state == {"since": 1319454120, "top": None, "until": None, "page": None}
+    assert {k: state[k] for k in ("since", "top", "until", "page")} == {
+        "since": 1319454120, "top": None, "until": None, "page": None}
+
+
+def test_the_licence_list_and_account_ids_are_asked_once_across_runs(tmp_path, fake):
+    cfg = make_config(tmp_path, fake.base_url, keywords=["co-production"],
+                      accounts={"flickr": ["cafe_host_jo"]})
+    store = Store.open(tmp_path / "archive.db")
+
+    def asked(method):
+        return sum(r["method"] == method for r in fake.requests)
+
+    assert run(store, cfg).status == "ok"
+    assert run(store, cfg).status == "ok"
+    assert asked("flickr.photos.licenses.getInfo") == 1  # kept in the state for 30 days
+    assert asked("flickr.people.findByUsername") == 1
+    assert len({s["user_id"] for s in fake.searches() if "user_id" in s}) == 1
+    # A month later both are asked again (the licence list once for all the queries).
+    with store.conn:
+        store.conn.execute("update source_state set state = json_set(state, "
+                           "'$.licenses_at', 0, '$.user_id_at', 0) where source = 'flickr'")
+    assert run(store, cfg).status == "ok"
+    assert asked("flickr.photos.licenses.getInfo") == 2
+    assert asked("flickr.people.findByUsername") == 2
 
 
 def test_a_429_is_waited_out(tmp_path, fake):

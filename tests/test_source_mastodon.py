@@ -410,6 +410,8 @@ def test_account_statuses_are_looked_up_on_the_home_instance(store, tmp_path, ht
     (both,) = run(store, cfg)
     assert both.error is None
     assert store.count("items") == 6 and store.count("reposts") == counts["reposts"]
+    # The account's id is kept in the query's state (for 30 days): not looked up again.
+    assert len(toot.requests_to("/api/v1/accounts/lookup")) == 1
 
 
 def test_an_unknown_account_says_what_to_check(store, tmp_path, httpserver, toot):

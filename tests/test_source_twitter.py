@@ -179,3 +179,6 @@ def test_account_timeline_is_limited_to_the_event_window(store, tmp_path, httpse
     assert result.error is None and result.new_items > 0
     assert seen[0]["start_time"] == "2011-10-21T08:00:00+00:00"
     assert seen[0]["end_time"] == "2011-10-21T16:00:00+00:00"
+    (again,) = run(store, cfg)  # the account's id is kept (30 days): asked once
+    assert again.error is None and len(seen) == 2
+    assert sum(r.path.startswith("/2/users/by/") for r, _ in httpserver.log) == 1

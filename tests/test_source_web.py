@@ -90,7 +90,23 @@ def test_seed_and_linked_short_url_fetched_once_with_referrers(tmp_path, httpser
     assert b"standing room only" in records[3][2]
 
 
-def test_a_rerun_is_all_conditional_and_adds_nothing(tmp_path, httpserver, page):
+def make_due(store):
+    """As if the pages' re-check intervals had passed."""
+    with store.conn:
+        store.conn.execute("update source_state set state = json_set(state, '$.next_try', "
+                           "'2000-01-01T00:00:00+00:00') where source = 'web'")
+
+
+def web_state(store):
+    import json
+
+    (value,) = store.conn.execute("select state from source_state where source = 'web'"
+                                  ).fetchone()
+    return json.loads(value)
+
+
+def test_an_unchanged_page_is_not_asked_again_until_due_then_conditionally(
+        tmp_path, httpserver, page):
     seen = []
 
     def handler(request):
@@ -105,9 +121,15 @@ def test_a_rerun_is_all_conditional_and_adds_nothing(tmp_path, httpserver, page)
     cfg = make_config(tmp_path, [httpserver.url_for("/post/")])
     run(store, cfg)
     counts = store.counts()
-    (second,) = run(store, cfg)
-    assert second.error is None and second.new_items == 0 and store.counts() == counts
-    assert seen[-1]["If-None-Match"] == '"v1"'
+    asked = len(httpserver.log)
+    (second,) = run(store, cfg)  # right after: not due, so nothing at all is asked
+    assert len(httpserver.log) == asked  # not even robots.txt
+    assert second.status == "ok" and second.summary == "0 new, 1 page not due"
+    make_due(store)
+    (third,) = run(store, cfg)
+    assert third.error is None and third.new_items == 0 and store.counts() == counts
+    assert len(seen) == 2 and seen[-1]["If-None-Match"] == '"v1"'  # a 304
+    assert web_state(store)["unchanged"] == 1
 
 
 def test_robots_txt_is_respected(tmp_path, httpserver, page):
@@ -333,32 +355,47 @@ def test_the_warc_holds_the_api_answers_an_article_was_built_from(tmp_path, http
                    for _, uri, payload in records)
 
 
-def test_a_seed_without_validators_is_rechecked_after_a_day_then_less_often(
+def test_a_seed_without_validators_backs_off_while_the_same_and_resets_on_a_change(
         tmp_path, httpserver, page):
-    import json
-
+    bodies = [page, page, page.replace("standing room only", "a full hall")]
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    httpserver.expect_request("/post/").respond_with_response(html(page))
+    httpserver.expect_request("/post/").respond_with_handler(lambda r: html(bodies.pop(0)))
     store = Store.open(tmp_path / "a.db")
     cfg = make_config(tmp_path, [httpserver.url_for("/post/")])
+
     def pages_asked():
         return sum(request.path == "/post/" for request, _ in httpserver.log)
 
     run(store, cfg)
-    (second,) = run(store, cfg)  # within the day: nothing is asked
+    (second,) = run(store, cfg)  # within the hour: nothing is asked
     assert pages_asked() == 1 and second.problems == []
-
-    def state():
-        (value,) = store.conn.execute("select state from source_state where source = 'web'"
-                                      ).fetchone()
-        return json.loads(value)
-
-    first_try = state()
+    first_try = web_state(store)
     assert first_try["unchanged"] == 0
-    with store.conn:  # a day later
-        store.conn.execute("update source_state set state = json_set(state, '$.next_try', "
-                           "'2000-01-01T00:00:00+00:00')")
-    (third,) = run(store, cfg)
+    make_due(store)
+    (third,) = run(store, cfg)  # the same bytes: the next check waits longer
     assert pages_asked() == 2 and third.new_items == 0
-    again = state()
+    again = web_state(store)
     assert again["unchanged"] == 1 and again["next_try"] > first_try["next_try"]
+    make_due(store)
+    run(store, cfg)  # changed: read again, and the next check is soon again
+    assert pages_asked() == 3
+    changed = web_state(store)
+    assert changed["unchanged"] == 0 and changed["next_try"] < again["next_try"]
+
+
+def test_the_recheck_interval_doubles_and_follows_the_event():
+    hour, day = 3600, 86400
+    now = 1_000_000_000.0
+    early = 1 - web.EARLY  # due a little before the interval is over: cron runs drift
+
+    def after(unchanged, live=None):
+        return web.recheck_after(unchanged, now, live) / early
+
+    assert [after(n) / hour for n in range(4)] == [1, 2, 4, 8]
+    assert after(30) == 30 * day  # at most a month
+    # While the event runs: every hour; the week after it: at least daily.
+    assert after(12, (now - hour, now + hour)) == hour
+    assert after(12, (now - 3 * day, now - 2 * day)) == day
+    assert after(12, (now - 30 * day, now - 29 * day)) == 30 * day
+    # Checked before the event: due again when it starts.
+    assert after(12, (now + 2 * day, now + 3 * day)) == 2 * day

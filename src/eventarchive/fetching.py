@@ -22,6 +22,7 @@ class SourceRun:
     new_items: int = 0
     photos: int = 0  # photos stored (the media stage)
     pages: int = 0
+    not_due: int = 0  # queries that asked nothing: pages not due for a re-check yet
     queries: int = 0
     failed_queries: int = 0
     problems: list[str] = field(default_factory=list)
@@ -49,6 +50,8 @@ class SourceRun:
         if self.status in ("failed", "interrupted"):
             return self.status
         said = f"{self.photos} photos stored" if self.photos else f"{self.new_items} new"
+        if self.not_due:
+            said += f", {self.not_due} {'page' if self.not_due == 1 else 'pages'} not due"
         return said + (" (partial)" if self.status == "partial" else "")
 
     @property
@@ -255,7 +258,13 @@ def _run_at_once(store, source, event, run: SourceRun, run_id: int, http, querie
 
 def _save_page(store, name: str, event, run: SourceRun, run_id: int, key: str, page,
                before: int, progress) -> list:
-    """Save one page with its state; returns the queries it asks to follow."""
+    """Save one page with its state; returns the queries it asks to follow. A page that
+    asked nothing and found nothing (not due) is counted, not saved: its state stands."""
+    if not page.asked and _empty(page.batch):
+        run.not_due += 1
+        if progress:
+            progress(run)
+        return page.follow
     store.save(page.batch, event.slug, state=(name, key, page.state))
     run.photos += sum(f.status == "stored" for f in page.batch.files)
     run.pages += 1
@@ -270,6 +279,12 @@ def _save_page(store, name: str, event, run: SourceRun, run_id: int, key: str, p
     if progress:
         progress(run)
     return page.follow
+
+
+def _empty(batch) -> bool:
+    return not any((batch.items, batch.authors, batch.media, batch.links, batch.tags,
+                    batch.mentions, batch.reposts, batch.problems, batch.files, batch.marks,
+                    batch.positions))
 
 
 def _client_problems(http, name: str, query) -> list[Problem]:

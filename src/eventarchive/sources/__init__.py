@@ -55,11 +55,15 @@ class Page:
 
     ``follow`` lists further queries of the same source that this page found (the pages a
     seed write-up links to); the runner runs them in the same run, each with its own state.
+
+    ``asked`` False: the query asked nothing (a page not due for a re-check); with an empty
+    batch the runner saves nothing and counts the query as not due.
     """
 
     batch: Batch
     state: dict
     follow: list[Query] = field(default_factory=list)
+    asked: bool = True
 
 
 @dataclass
@@ -242,6 +246,20 @@ def in_stage_order(selected: list[str]) -> list[Source]:
 
 
 # -- paging helpers shared by the sources ----------------------------------------------------------
+
+REMEMBER_SECONDS = 30 * 86400  # how long a query keeps a look-up that new posts do not change
+
+
+def remembered(state: Mapping, name: str, now: float, ask: Callable[[], Any]) -> tuple[Any, dict]:
+    """A look-up that does not change with new posts (an account's id, Flickr's licence list),
+    kept in the query's state for 30 days instead of asked on every run: ``(value, fields to
+    keep in the state)``. ``ask()`` answers None when it found nothing worth keeping."""
+    value, at = state.get(name), state.get(f"{name}_at")
+    if value is not None and isinstance(at, int | float) and 0 <= now - at < REMEMBER_SECONDS:
+        return value, {name: value, f"{name}_at": at}
+    value = ask()
+    return value, ({name: value, f"{name}_at": int(now)} if value is not None else {})
+
 
 
 def newer(a: str | None, b: str | None) -> str | None:

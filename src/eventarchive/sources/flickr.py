@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from ..errors import ConfigError
 from ..http import AuthError, FetchError
 from ..records import Author, Batch, Item, Link, Media, Problem, Tag, media_type
-from . import Connection, Context, Page, Query, Setting, Source
+from . import Connection, Context, Page, Query, Setting, Source, remembered
 
 PLATFORM = "flickr"
 
@@ -217,21 +217,31 @@ class FlickrFailure(FetchError):
 
 
 class Licenses:
-    """The licence table, asked for once per event and run, shared by the event's queries."""
+    """Flickr's live licence list, asked for at most once per event and run (shared by the
+    event's queries) and kept in each query's state for 30 days (``sources.remembered``)."""
 
     def __init__(self) -> None:
-        self.table: dict | None = None
+        self.live: dict | None = None
+        self.asked = False
 
-    def get(self, http, base: str) -> dict:
-        if self.table is None:
+    def ask(self, http, base: str) -> dict | None:
+        """{id: [name, url]} as Flickr lists them; None when the call failed (the embedded
+        table is right for every known id, and the next run asks again)."""
+        if not self.asked:
             try:
-                self.table = {**LICENSES,
-                              **parse_licenses(call(http, base, "flickr.photos.licenses.getInfo"))}
+                answer = parse_licenses(call(http, base, "flickr.photos.licenses.getInfo"))
+                self.live = {key: list(entry) for key, entry in answer.items()}
             except AuthError:
                 raise
             except (FetchError, KeyError, TypeError, AttributeError):
-                self.table = dict(LICENSES)  # the embedded table is right for every known id
-        return self.table
+                self.live = None
+            self.asked = True
+        return self.live
+
+
+def license_table(live: Mapping | None) -> dict:
+    """The embedded licences with the live answer over them (JSON keeps pairs as lists)."""
+    return {**LICENSES, **{str(k): tuple(v) for k, v in (live or {}).items()}}
 
 
 def call(http, base: str, method: str, params: dict | None = None) -> dict:
@@ -317,8 +327,11 @@ def fetch(http, query, state: dict, now: float | None = None):
     base = params["base"]
     where = f"flickr:{query.key}"
     search = dict(params["search"])
+    now = now if now is not None else time.time()
+    keep: dict = {}  # look-ups kept in the state for 30 days: no request for them each run
     if "account" in params:
-        user_id = resolve_account(http, base, params["account"])
+        user_id, found = remembered(state, "user_id", now,
+                                    lambda: resolve_account(http, base, params["account"]))
         if user_id is None:
             batch = Batch()
             batch.problems.append(Problem(where, f"no Flickr account named "
@@ -326,12 +339,15 @@ def fetch(http, query, state: dict, now: float | None = None):
             yield Page(batch, state)
             return
         search["user_id"] = user_id
-    licenses = params["licenses"].get(http, base)
+        keep.update(found)
+    live, found = remembered(state, "licenses", now, lambda: params["licenses"].ask(http, base))
+    licenses = license_table(live)
+    keep.update(found)
 
     since, top, until = state.get("since"), state.get("top"), state.get("until")
     page = state.get("page") or 0
     if until is None:
-        until, page, top = int(now if now is not None else time.time()), 0, None
+        until, page, top = int(now), 0, None
     request = {**search, **params["window"], "extras": EXTRAS, "per_page": params["per_page"],
                "sort": "date-posted-desc", "max_upload_date": until}
     if since is not None:
@@ -361,7 +377,7 @@ def fetch(http, query, state: dict, now: float | None = None):
             page_state = {"since": newest, "top": None, "until": None, "page": None}
         else:
             page_state = {"since": since, "top": top, "until": until, "page": page}
-        yield Page(batch, page_state)
+        yield Page(batch, {**page_state, **keep})
         if last:
             return
         previous = ids

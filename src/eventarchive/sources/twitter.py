@@ -28,7 +28,7 @@ from ..records import (
     media_type,
 )
 from ..times import utc_iso
-from . import Connection, Context, Cursors, Page, Query, Setting, Source, Sweep
+from . import Connection, Context, Cursors, Page, Query, Setting, Source, Sweep, remembered
 
 PLATFORM = "twitter"
 _MONTHS = {m: f"{i:02d}" for i, m in enumerate(
@@ -345,8 +345,11 @@ def fetch(http, query, state: dict, now: datetime | None = None):
     """Pages of records for one query, newest first, resumable (see ``sources.Sweep``)."""
     params = query.params
     sweep = Sweep(state)
+    keep: dict = {}  # the account's id, kept in the state for 30 days: not asked each run
     if "username" in params:
-        url = f"{params['base']}/2/users/{_user_id(http, params)}/tweets"
+        user_id, keep = remembered(state, "user_id", (now or datetime.now(UTC)).timestamp(),
+                                   lambda: _user_id(http, params))
+        url = f"{params['base']}/2/users/{user_id}/tweets"
         request = {"max_results": 100}
         token_name = "pagination_token"
         # Only the event's window: an account's whole timeline is not the event.
@@ -395,7 +398,7 @@ def fetch(http, query, state: dict, now: datetime | None = None):
         token = (page.get("meta") or {}).get("next_token")
         repeated = cursors.repeated(token, batch, "next_token")
         last = not token or not ids or repeated
-        yield Page(batch, sweep.page_state(ids, last))
+        yield Page(batch, {**sweep.page_state(ids, last), **keep})
         if last:
             return
         request[token_name] = token

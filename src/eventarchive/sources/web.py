@@ -9,9 +9,10 @@ request; follow redirects with the private-address guard on every hop; send ``If
 host; write the exchange (and the API answers read for it) to the run's WARC file; extract the
 main text and metadata with trafilatura. A dead link (no such host, 404, 410, a refused
 connection or a failed TLS handshake) is looked up in the Wayback Machine, and without a copy
-it is tried again after 1, 7, then 30 days. A seed page's own links are followed one step (as
-``Page.follow`` queries, which never follow further). Each referring post's ``links`` row gets
-the final URL, status and archived copy.
+it is tried again after 1, 7, then 30 days. A seed page is re-checked after 1 hour, then less
+often while it stays the same (``recheck_after``); one not due asks nothing at all. A seed
+page's own links are followed one step (as ``Page.follow`` queries, which never follow
+further). Each referring post's ``links`` row gets the final URL, status and archived copy.
 """
 
 from __future__ import annotations
@@ -41,8 +42,17 @@ PLATFORM = "web"
 DEAD_STATUSES = (404, 410)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 DAY = 86400.0
+HOUR = 3600.0
 DEAD_RETRY_DAYS = (1, 7, 30)  # a dead link without a copy: tried again after these
-UNCHANGED_MAX_DAYS = 30  # a seed page without validators: re-checked after 1, 2, 4 … 30 days
+# A seed page, once read, is re-checked after 1 hour, then 2, 4, 8 … hours while it stays the
+# same (a 304 or the same bytes), at most every 30 days, and after 1 hour again once it changes.
+# While its event runs it is re-checked every hour, and in the week after it at least daily;
+# a check before the event never waits past its start (docs/decisions.md).
+RECHECK_FIRST = HOUR
+RECHECK_MAX_DAYS = 30
+AFTER_EVENT_DAYS = 7  # write-ups and reader comments come in the week after an event
+AFTER_EVENT_MAX = DAY  # … so a page is re-checked at least daily then
+EARLY = 0.1  # due once 90 % of its interval has passed: an hourly cron's runs drift
 
 
 def plan(ctx: Context) -> list[Query]:
@@ -59,6 +69,7 @@ def plan(ctx: Context) -> list[Query]:
     guardian_settings = ctx.source_settings("guardian")
     run = _Run(params={
         "around": event.starts_at,
+        "live": (_seconds(event.starts_at), _seconds(event.ends_at)),
         "wayback": {"base": wayback_settings["base_url"],
                     "availability_url": wayback_settings["availability_url"]},
         "wordpress": {"wpcom_base": ctx.source_settings("wordpress")["wpcom_base"]},
@@ -197,19 +208,21 @@ def fetch(http, query: Query, state: dict):
     now = run.clock()
     reason = unfetchable(url)
     if reason is not None:
-        if state.get("outcome") != "skipped":  # said once, not on every run
+        if state.get("outcome") == "skipped":
+            result = state  # said once, not on every run
+        else:
             batch.problems.append(Problem(url, f"{reason}; skipped"))
-        result = {"outcome": "skipped", "reason": reason}
+            result = {"outcome": "skipped", "reason": reason}
     elif due(state, seed, now):
         result = _visit(http, run, url, state, batch, seed, now)
     else:
-        result = dict(state)  # settled, or not due again yet: nothing is asked
+        result = state  # settled, or not due again yet: nothing is asked
     referrers = run.done(url, result, query)
     follow = run.follow(result.get("follow") or {}, batch) if seed else []
     for item_id in referrers:
         batch.links.append(Link(item_id, url, result.get("final"), result.get("status"),
                                 result.get("archived")))
-    yield Page(batch, result, follow)
+    yield Page(batch, result, follow, asked=result is not state)
 
 
 def due(state: dict, seed: bool, now: float) -> bool:
@@ -250,16 +263,18 @@ def _visit(http, run: _Run, url: str, seen: dict, batch: Batch, seed: bool,
         # One step further, no more: the pages an event's own write-up links to (its Storify
         # story, the newspaper piece) are part of the record; their links are not.
         result["follow"] = found
-    return schedule(seen, result, now, seed)
+    return schedule(seen, result, now, seed, run.params.get("live"))
 
 
 KEPT = ("final", "status", "etag", "last_modified", "archived", "warc", "hash", "follow",
         "dead", "unchanged", "redirects")
 
 
-def schedule(old: dict, new: dict, now: float, seed: bool) -> dict:
+def schedule(old: dict, new: dict, now: float, seed: bool,
+             live: tuple[float | None, float | None] | None = None) -> dict:
     """The state to store after a try: what is still true from before, what this try found,
-    and when to try again (see docs/decisions.md, "How often the web stage asks again")."""
+    and when to try again (see docs/decisions.md, "How often the web stage asks again").
+    ``live``: the event's start and end (Unix seconds or None)."""
     result = {**{k: old[k] for k in KEPT if k in old}, **new, "checked_at": _iso(now)}
     result.pop("next_try", None)
     outcome = result["outcome"]
@@ -269,14 +284,35 @@ def schedule(old: dict, new: dict, now: float, seed: bool) -> dict:
         result["next_try"] = _iso(now + days * DAY)
     else:
         result.pop("dead", None)
-    if outcome == "ok" and seed and not (result.get("etag") or result.get("last_modified")):
-        same = result.get("hash") is not None and result.get("hash") == old.get("hash")
+    not_modified = result.pop("not_modified", False)  # a 304: the same, hash or none
+    if seed and outcome in ("ok", "robots"):
+        if outcome == "robots":
+            same = old.get("outcome") == "robots"
+        else:
+            same = not_modified or (result.get("hash") is not None
+                                    and result.get("hash") == old.get("hash"))
         result["unchanged"] = old.get("unchanged", -1) + 1 if same else 0
-        days = min(2 ** result["unchanged"], UNCHANGED_MAX_DAYS)
-        result["next_try"] = _iso(now + days * DAY)
+        result["next_try"] = _iso(now + recheck_after(result["unchanged"], now, live))
     else:
         result.pop("unchanged", None)
     return result
+
+
+def recheck_after(unchanged: int, now: float,
+                  live: tuple[float | None, float | None] | None = None) -> float:
+    """Seconds until a seed page checked ``unchanged`` times in a row without a change is due
+    again: 1 hour doubling to 30 days; every hour while its event runs, at least daily in the
+    week after; never past the event's start (less ``EARLY``: see ``EARLY``)."""
+    interval = min(RECHECK_FIRST * 2 ** min(unchanged, 20), RECHECK_MAX_DAYS * DAY)
+    starts, ends = live or (None, None)
+    ends = ends if ends is not None else starts
+    if starts is not None and now < starts:
+        interval = min(interval, starts - now)
+    elif starts is not None and now <= ends:
+        interval = RECHECK_FIRST
+    elif ends is not None and now <= ends + AFTER_EVENT_DAYS * DAY:
+        interval = min(interval, AFTER_EVENT_MAX)
+    return interval * (1 - EARLY)
 
 
 def _fetch_one(http, run: _Run, url: str, seen: dict, batch: Batch) -> dict:
@@ -293,7 +329,10 @@ def _fetch_one(http, run: _Run, url: str, seen: dict, batch: Batch) -> dict:
             pass  # a gallery, a section page: read it as a page
         else:
             batch.extend(found)
-            return {"outcome": "ok", "final": url, "status": 200, "note": "Guardian Content API"}
+            digest = hashlib.sha256("\x1f".join(f"{i.title}\x1e{i.text}\x1e{i.html}"
+                                                for i in found.items).encode()).hexdigest()
+            return {"outcome": "ok", "final": url, "status": 200, "hash": digest,
+                    "note": "Guardian Content API"}
     if not run.polite.allowed(http, url):
         batch.problems.append(Problem(url, "robots.txt asks robots not to fetch this page"))
         return {"outcome": "robots", "note": "robots"}
@@ -319,7 +358,8 @@ def _fetch_one(http, run: _Run, url: str, seen: dict, batch: Batch) -> dict:
                   or seen.get("last_modified"),
                   "redirects": [str(r.url) for r in response.history]}
     if response.status_code == 304:
-        remembered.update(final=seen.get("final", final), status=seen.get("status", 200))
+        remembered.update(final=seen.get("final", final), status=seen.get("status", 200),
+                          not_modified=True)
         return remembered
     remembered["hash"] = hashlib.sha256(response.content).hexdigest()
     remembered["warc"] = run.archive(http).get(final)
@@ -415,6 +455,14 @@ def one_retry(http) -> dict:
     except (TypeError, ValueError):
         return {}
     return {"retries": 1} if "retries" in accepted else {}
+
+
+def _seconds(iso: str | None) -> float | None:
+    """An event's ISO time as Unix seconds (None when unset or unreadable)."""
+    try:
+        return datetime.fromisoformat(iso).timestamp() if iso else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _iso(seconds: float) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from urllib.parse import quote
 
@@ -12,7 +13,7 @@ from ...errors import ConfigError
 from ...http import AuthError, FetchError, RateLimited
 from ...records import Batch
 from ...times import utc_iso
-from .. import Connection, Context, Cursors, Page, Query, Setting, Source
+from .. import Connection, Context, Cursors, Page, Query, Setting, Source, remembered
 from .parse import page_uris, parse_page
 
 NAME = "mastodon"
@@ -98,16 +99,19 @@ def fetch(http, query, state: dict):
     """
     params = query.params
     try:
+        keep: dict = {}  # the account's id, kept in the state for 30 days: not asked each run
         if params["kind"] == "account":
-            url = _statuses_url(http, params)
+            account_id, keep = remembered(state, "account_id", time.time(),
+                                          lambda: _account_id(http, params))
+            url = f"{params['base']}/api/v1/accounts/{quote(str(account_id), safe='')}/statuses"
         else:
             url = params["url"]
-        yield from _sweep(http, query, url, state)
+        yield from _sweep(http, query, url, state, keep)
     except AuthError as exc:
         raise FetchError(_auth_message(params, exc)) from None
 
 
-def _sweep(http, query, url: str, state: dict):
+def _sweep(http, query, url: str, state: dict, keep: dict):
     params = query.params
     where = f"{NAME}:{query.key}"
     since, top, before = state.get("since"), state.get("top"), state.get("before")
@@ -146,13 +150,13 @@ def _sweep(http, query, url: str, state: dict):
             since, top, before = top or since, None, None
         else:
             before = older
-        yield Page(batch, {"since": since, "top": top, "before": before})
+        yield Page(batch, {"since": since, "top": top, "before": before, **keep})
         if last:
             return
         max_id = older
 
 
-def _statuses_url(http, params: Mapping) -> str:
+def _account_id(http, params: Mapping) -> str:
     base, acct = params["base"], params["acct"]
     try:
         account, _ = http.get_json(f"{base}/api/v1/accounts/lookup", params={"acct": acct})
@@ -165,7 +169,7 @@ def _statuses_url(http, params: Mapping) -> str:
     if not isinstance(account, Mapping) or not account.get("id"):
         raise FetchError(f"{NAME}: {base} answered the look-up of @{acct} with something that "
                          "is not an account; check account_base_url")
-    return f"{base}/api/v1/accounts/{quote(str(account['id']), safe='')}/statuses"
+    return str(account["id"])
 
 
 def _resolve_parents(http, base: str, statuses: list, uris: dict) -> None:
