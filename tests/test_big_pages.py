@@ -68,13 +68,13 @@ def test_database_page_counts_up_to_a_bound(ds, archive_path, monkeypatch):
     by_name = {t["name"]: t["count"] for t in data["tables"]}
     assert by_name["authors"] == authors
     assert by_name["items"] is None  # shown as "Many rows", as Datasette shows a slow count
+    assert "Many rows" in get(ds, f"/{name}").text
     # The search index is counted by its narrow docsize table; its blobs are not counted.
     monkeypatch.setattr(counts, "COUNT_CAP", 10_000)
     by_name = {t["name"]: t["count"] for t in get(ds, f"/{name}.json").json()["tables"]}
     indexed = sqlite3.connect(archive_path).execute("select count(*) from items_fts").fetchone()
     assert by_name["items_fts"] == indexed[0] > 0
     assert by_name["items_fts_data"] is None
-    assert "Many rows" in get(ds, f"/{name}").text
 
 
 @pytest.fixture
