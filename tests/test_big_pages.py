@@ -153,5 +153,10 @@ def test_browse_search_looks_up_a_rare_word_only(words_archive):
         assert len(raw["rows"]) == 50
         broken = get(ds, "/words/browse.json", _search='"quince', _searchmode="raw")
         assert broken.status_code == 400
+        # An empty search box shows everything, as no search does (not "Invalid SQL").
+        empty = get(ds, "/words/browse", _search=" ", _facet="platform")
+        no_error(empty)
+        assert get(ds, "/words/browse.json", _search="").json()["rows"] == get(
+            ds, "/words/browse.json").json()["rows"]
     finally:
         close(ds)

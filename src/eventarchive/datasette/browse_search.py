@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from urllib.parse import parse_qsl, urlencode
 
 from datasette.database import QueryInterrupted
 from datasette.filters import FilterArguments
@@ -67,3 +68,18 @@ async def lookup_clause(request, database: str, table: str, datasette) -> Filter
     if hits > limit:
         return None
     return FilterArguments([LOOKUP.format(match=match)], params)
+
+
+def drop_empty_search(app):
+    """ASGI middleware: an empty search box (``?_search=``) shows the table unsearched;
+    Datasette 0.65 would hand FTS5 an empty query and answer "Invalid SQL"."""
+
+    async def dropped(scope, receive, send):
+        if scope["type"] == "http" and b"_search" in scope.get("query_string", b""):
+            pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            kept = [(k, v) for k, v in pairs if not (k == "_search" and not v.strip())]
+            if len(kept) < len(pairs):
+                scope = dict(scope, query_string=urlencode(kept).encode("latin-1"))
+        await app(scope, receive, send)
+
+    return dropped
