@@ -55,8 +55,9 @@ def build(tmp: Path, n: int) -> Path:
     return db
 
 
-def common_and_rare(db: Path) -> tuple[str, str]:
-    """A word in 5-10 % of items and one in a few dozen, from the index itself."""
+def common_and_rare(db: Path) -> tuple[str, str, str]:
+    """A word in 5-10 % of items, one in a few dozen, and one in a few hundred (at 1M: below
+    the browse view's lookup threshold of √items hits), from the index itself."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, items_fts, row)")
     n = conn.execute("SELECT count(*) FROM items").fetchone()[0]
@@ -64,8 +65,11 @@ def common_and_rare(db: Path) -> tuple[str, str]:
                           "'[a-z]*' ORDER BY doc DESC LIMIT 1", (n // 20, n // 10)).fetchone()
     rare = conn.execute("SELECT term FROM temp.v WHERE doc BETWEEN 20 AND 100 AND term GLOB "
                         "'[a-z][a-z][a-z]*' LIMIT 1").fetchone()
+    root = int(n ** 0.5)
+    few = conn.execute("SELECT term FROM temp.v WHERE doc BETWEEN ? AND ? AND term GLOB "
+                       "'[a-z][a-z][a-z]*' LIMIT 1", (root // 5, root)).fetchone()
     conn.close()
-    return common[0], (rare or ["zzzz"])[0]
+    return common[0], (rare or ["zzzz"])[0], (few or ["zzzz"])[0]
 
 
 def free_port() -> int:
@@ -93,7 +97,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp:
         db = a.db or build(Path(tmp), a.tweets)
         Store.open(db).close()  # a writer's open migrates an older archive (status only reads)
-        common, rare = common_and_rare(db)
+        common, rare, few = common_and_rare(db)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         name = db.stem
@@ -111,13 +115,14 @@ def main() -> int:
                         log("server did not start")
                         return 2
                     time.sleep(0.1)
-            return run(base, name, common, rare, a.requests, db)
+            return run(base, name, common, rare, few, a.requests, db)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
 
 
-def run(base: str, name: str, common: str, rare: str, requests: int, db: Path) -> int:
+def run(base: str, name: str, common: str, rare: str, few: str, requests: int,
+        db: Path) -> int:
     def sql_url(sql: str, **params) -> str:
         return (f"{base}/{name}.json?" + urllib.parse.urlencode({"sql": sql, **params})
                 + "&_shape=array")
@@ -134,6 +139,8 @@ def run(base: str, name: str, common: str, rare: str, requests: int, db: Path) -
         cases[f"baseline: items LIKE {label} JSON"] = (
             f"{base}/{name}/items.json?text__contains={q(word)}&_shape=array")
         cases[f"browse?_search= {label}"] = f"{base}/{name}/browse?_search={q(word)}"
+    cases["search few JSON"] = f"{base}/{name}/search.json?q={q(few)}&event=&_shape=array"
+    cases["browse?_search= few"] = f"{base}/{name}/browse?_search={q(few)}"
     cases["story first page"] = f"{base}/-/events/bench"
     cases["story JSON"] = f"{base}/-/events/bench.json"
     cases["timeline JSON (old SQL, 1,000 rows)"] = f"{base}/{name}/timeline.json?event=bench"
@@ -155,7 +162,8 @@ def run(base: str, name: str, common: str, rare: str, requests: int, db: Path) -
             times[k].append(fetch(url))
     items = sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute(
         "SELECT count(*) FROM items").fetchone()[0]
-    print(f"\n### {items:,} items; common word {common!r}, rare word {rare!r}; "
+    print(f"\n### {items:,} items; common word {common!r}, rare word {rare!r}, "
+          f"few-hits word {few!r}; "
           f"{requests} sequential requests each after 2 warm-ups\n")
     print(f"{sys.platform}, {__import__('os').cpu_count()} CPUs, Python "
           f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}\n")
