@@ -9,6 +9,10 @@ each case ``--requests`` times in turn after two warm-ups, printing p50/p95 in m
 in the same run: the old search SQL (bm25 over every match, run by Datasette as a query),
 Datasette's plain table ``?_search=`` and a ``LIKE`` scan, and the old timeline SQL (1,000
 rows). Prints the ratios; no pass/fail.
+
+``--before SRC`` serves the same file a second time with an earlier source tree and prints
+the pages (searches, browse, story, home, database, table) before and after, requests
+interleaved so both servers see the same load (a shared machine's noise cancels out).
 """
 from __future__ import annotations
 
@@ -55,8 +59,9 @@ def build(tmp: Path, n: int) -> Path:
     return db
 
 
-def common_and_rare(db: Path) -> tuple[str, str]:
-    """A word in 5-10 % of items and one in a few dozen, from the index itself."""
+def common_and_rare(db: Path) -> tuple[str, str, str]:
+    """A word in 5-10 % of items, one in a few dozen, and one in a few hundred (at 1M: below
+    the browse view's lookup threshold of √items hits), from the index itself."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, items_fts, row)")
     n = conn.execute("SELECT count(*) FROM items").fetchone()[0]
@@ -64,8 +69,11 @@ def common_and_rare(db: Path) -> tuple[str, str]:
                           "'[a-z]*' ORDER BY doc DESC LIMIT 1", (n // 20, n // 10)).fetchone()
     rare = conn.execute("SELECT term FROM temp.v WHERE doc BETWEEN 20 AND 100 AND term GLOB "
                         "'[a-z][a-z][a-z]*' LIMIT 1").fetchone()
+    root = int(n ** 0.5)
+    few = conn.execute("SELECT term FROM temp.v WHERE doc BETWEEN ? AND ? AND term GLOB "
+                       "'[a-z][a-z][a-z]*' LIMIT 1", (root // 5, root)).fetchone()
     conn.close()
-    return common[0], (rare or ["zzzz"])[0]
+    return common[0], (rare or ["zzzz"])[0], (few or ["zzzz"])[0]
 
 
 def free_port() -> int:
@@ -84,40 +92,101 @@ def fetch(url: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def serve(db: Path, src: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`eventarchive serve` of ``db`` on a free port, once it answers; ``src``: the source
+    tree to serve it with instead of this one (a checkout of an earlier commit's ``src``)."""
+    import os
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, PYTHONPATH=str(src)) if src else None
+    proc = subprocess.Popen([str(EXE), "--db", str(db), "serve", "--port", str(port),
+                             "--allow-sql"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            fetch(f"{base}/-/versions.json")
+            return proc, base
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.terminate()
+                raise SystemExit("server did not start") from None
+            time.sleep(0.1)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tweets", type=int, default=1_000_000)
     ap.add_argument("--requests", type=int, default=50)
     ap.add_argument("--db", type=Path, help="reuse this archive instead of building one")
+    ap.add_argument("--before", type=Path, metavar="SRC",
+                    help="also serve the archive with this source tree (e.g. `git archive "
+                         "COMMIT src | tar -x -C DIR`, then DIR/src) and compare the pages "
+                         "before/after, requests interleaved (the same load for both)")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp:
         db = a.db or build(Path(tmp), a.tweets)
         Store.open(db).close()  # a writer's open migrates an older archive (status only reads)
-        common, rare = common_and_rare(db)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        name = db.stem
-        proc = subprocess.Popen([str(EXE), "--db", str(db), "serve", "--port", str(port),
-                                 "--allow-sql"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        common, rare, few = common_and_rare(db)
+        procs = []
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    fetch(f"{base}/-/versions.json")
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        log("server did not start")
-                        return 2
-                    time.sleep(0.1)
-            return run(base, name, common, rare, a.requests, db)
+            proc, base = serve(db)
+            procs.append(proc)
+            if a.before:
+                proc, before = serve(db, a.before)
+                procs.append(proc)
+                return compare(before, base, db.stem, common, rare, few, a.requests)
+            return run(base, db.stem, common, rare, few, a.requests, db)
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            for proc in procs:
+                proc.terminate()
+                proc.wait(timeout=30)
 
 
-def run(base: str, name: str, common: str, rare: str, requests: int, db: Path) -> int:
+def page_cases(base: str, name: str, common: str, rare: str, few: str) -> dict[str, str]:
+    """The pages people open (no baselines), for ``compare``."""
+    q = urllib.parse.quote
+    cases = {}
+    for label, word in (("common", common), ("few", few), ("rare", rare)):
+        cases[f"search {label} JSON"] = f"{base}/{name}/search.json?q={q(word)}&event=&_shape=array"
+        cases[f"search {label} HTML"] = f"{base}/{name}/search?q={q(word)}&event="
+        cases[f"browse?_search= {label}"] = f"{base}/{name}/browse?_search={q(word)}"
+    cases["story first page"] = f"{base}/-/events/bench"
+    cases["home page"] = f"{base}/"
+    cases["database page"] = f"{base}/{name}"
+    cases["items table page"] = f"{base}/{name}/items"
+    return cases
+
+
+def compare(before: str, after: str, name: str, common: str, rare: str, few: str,
+            requests: int) -> int:
+    """Each page from both servers, before and after in turn, so both see the same load."""
+    cases = {k: (url, page_cases(after, name, common, rare, few)[k])
+             for k, url in page_cases(before, name, common, rare, few).items()}
+    times: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in cases}
+    for pair in cases.values():
+        for url in pair * 2:
+            fetch(url)
+    for i in range(requests):
+        for k, pair in cases.items():
+            for j in ((0, 1) if i % 2 else (1, 0)):
+                times[k][j].append(fetch(pair[j]))
+    print(f"\n### before/after, interleaved; common word {common!r}, rare word {rare!r}, "
+          f"few-hits word {few!r}; {requests} requests each after 2 warm-ups\n")
+    print("| request | before p50 | before p95 | after p50 | after p95 | p95 ratio |")
+    print("|---|--:|--:|--:|--:|--:|")
+    for k, (b, a) in times.items():
+        b.sort()
+        a.sort()
+        pb, pa = b[int(0.95 * (len(b) - 1))], a[int(0.95 * (len(a) - 1))]
+        print(f"| {k} | {statistics.median(b):,.1f} | {pb:,.1f} | {statistics.median(a):,.1f}"
+              f" | {pa:,.1f} | {pb / pa:.1f}× |")
+    return 0
+
+
+def run(base: str, name: str, common: str, rare: str, few: str, requests: int,
+        db: Path) -> int:
     def sql_url(sql: str, **params) -> str:
         return (f"{base}/{name}.json?" + urllib.parse.urlencode({"sql": sql, **params})
                 + "&_shape=array")
@@ -134,6 +203,8 @@ def run(base: str, name: str, common: str, rare: str, requests: int, db: Path) -
         cases[f"baseline: items LIKE {label} JSON"] = (
             f"{base}/{name}/items.json?text__contains={q(word)}&_shape=array")
         cases[f"browse?_search= {label}"] = f"{base}/{name}/browse?_search={q(word)}"
+    cases["search few JSON"] = f"{base}/{name}/search.json?q={q(few)}&event=&_shape=array"
+    cases["browse?_search= few"] = f"{base}/{name}/browse?_search={q(few)}"
     cases["story first page"] = f"{base}/-/events/bench"
     cases["story JSON"] = f"{base}/-/events/bench.json"
     cases["timeline JSON (old SQL, 1,000 rows)"] = f"{base}/{name}/timeline.json?event=bench"
@@ -160,7 +231,8 @@ def run(base: str, name: str, common: str, rare: str, requests: int, db: Path) -
             times[k].append(fetch(url))
     items = sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute(
         "SELECT count(*) FROM items").fetchone()[0]
-    print(f"\n### {items:,} items; common word {common!r}, rare word {rare!r}; "
+    print(f"\n### {items:,} items; common word {common!r}, rare word {rare!r}, "
+          f"few-hits word {few!r}; "
           f"{requests} sequential requests each after 2 warm-ups\n")
     print(f"{sys.platform}, {__import__('os').cpu_count()} CPUs, Python "
           f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}\n")

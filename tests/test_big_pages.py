@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from datasette.utils import escape_fts
 
 from eventarchive.datasette import counts
 from eventarchive.datasette.app import make_datasette
@@ -69,6 +70,13 @@ def test_database_page_counts_up_to_a_bound(ds, archive_path, monkeypatch):
     assert by_name["items"] is None  # shown as "Many rows", as Datasette shows a slow count
     assert "Many rows" in get(ds, f"/{name}").text
 
+    # The search index is counted by its narrow docsize table; its blobs are not counted.
+    monkeypatch.setattr(counts, "COUNT_CAP", 10_000)
+    by_name = {t["name"]: t["count"] for t in get(ds, f"/{name}.json").json()["tables"]}
+    indexed = sqlite3.connect(archive_path).execute("select count(*) from items_fts").fetchone()
+    assert by_name["items_fts"] == indexed[0] > 0
+    assert by_name["items_fts_data"] is None
+
 
 def test_the_feed_and_photos_read_a_big_event_in_the_same_order(archive_path, monkeypatch):
     from eventarchive import storyquery
@@ -101,3 +109,89 @@ def test_a_story_search_reads_its_hits_first(archive_path):
     plan = [r[3] for r in conn.execute("explain query plan " + sql, params)]
     assert any("items USING INTEGER PRIMARY KEY (rowid=?)" in step for step in plan), plan
     conn.close()
+
+
+
+@pytest.fixture
+def words_archive(tmp_path):
+    """300 posts a minute apart: "kale" in 100 of them, "quince" in 3."""
+    from eventarchive.records import Author, Batch, Item
+    from eventarchive.store import Store
+
+    store = Store.open(tmp_path / "words.db")
+    store.ensure_event("day", "Day")
+    b = Batch()
+    b.authors.extend([Author("twitter:a", "twitter", "a", "Ann"),
+                      Author("twitter:b", "twitter", "b", "Bo")])
+    for i in range(300):
+        text = ("kale soup " if i % 3 == 0 else "bread ") + ("quince" if i % 100 == 7 else "")
+        b.items.append(Item(f"twitter:{i}", "post", "twitter", str(i), None,
+                            f"twitter:{'ab'[i % 2]}",
+                            f"2026-10-{21 + i // 120}T{i // 60 % 2 + 9:02d}:{i % 60:02d}:00+00:00",
+                            text=text))
+    store.save(b, "day")
+    store.close()
+    return tmp_path / "words.db"
+
+
+def plan(path, query) -> str:
+    conn = sqlite3.connect(path)
+    conn.create_function("escape_fts", 1, escape_fts)
+    found = " / ".join(r[3] for r in conn.execute("explain query plan " + query["sql"],
+                                                   query["params"]))
+    conn.close()
+    return found
+
+
+@pytest.mark.parametrize("word", ["quince", "kale", "nothing"])
+def test_browse_search_gives_the_same_page_whichever_plan(words_archive, monkeypatch, word):
+    """A word with few hits is looked up by id, a common one walks the date index: the same
+    rows, count and facets either way."""
+    from eventarchive.datasette import browse_search
+
+    pages = {}
+    for limit in (-1, 1000):
+        async def threshold(db, limit=limit):
+            return limit
+
+        monkeypatch.setattr(browse_search, "threshold", threshold)
+        ds = make_datasette(words_archive)
+        try:
+            data = get(ds, "/words/browse.json", _search=word, _count="1", _next="50",
+                       _facet="platform", _facet_array="events").json()
+            html = get(ds, "/words/browse", _search=word)
+            no_error(html)
+        finally:
+            close(ds)
+        walks = "idx_items_published_at" in plan(words_archive, data["query"])
+        assert walks == (limit < 0)
+        pages[walks] = (data["rows"], data["filtered_table_rows_count"], {
+            name: [(v["value"], v["count"]) for v in facet["results"]]
+            for name, facet in data["facet_results"].items()})
+    assert pages[True] == pages[False]
+    rows, count, facets = pages[True]
+    assert count == {"quince": 3, "kale": 100, "nothing": 0}[word]
+    assert len(rows) == min(50, max(0, count - 50))
+    if count:
+        assert facets["platform"] == [("twitter", count)]
+
+
+def test_browse_search_looks_up_a_rare_word_only(words_archive):
+    """At 300 items the threshold is 17 hits: "quince" (3) is looked up, "kale" (100) walks."""
+    ds = make_datasette(words_archive)
+    try:
+        for word, walks in (("quince", False), ("kale", True), ('"kale', True)):
+            data = get(ds, "/words/browse.json", _search=word).json()
+            assert ("idx_items_published_at" in plan(words_archive, data["query"])) == walks
+        # Raw mode takes the FTS5 syntax as Datasette does; a broken query still says so.
+        raw = get(ds, "/words/browse.json", _search="quince OR kale", _searchmode="raw").json()
+        assert len(raw["rows"]) == 50
+        broken = get(ds, "/words/browse.json", _search='"quince', _searchmode="raw")
+        assert broken.status_code == 400
+        # An empty search box shows everything, as no search does (not "Invalid SQL").
+        empty = get(ds, "/words/browse", _search=" ", _facet="platform")
+        no_error(empty)
+        assert get(ds, "/words/browse.json", _search="").json()["rows"] == get(
+            ds, "/words/browse.json").json()["rows"]
+    finally:
+        close(ds)

@@ -27,13 +27,15 @@ def render_cell(value, column, table, database, datasette):
 def asgi_wrapper(datasette):
     """A private archive (`serve --private`) shows strangers the login page and nothing else,
     static mounts such as /media/ and plugin routes included. An event's timeline page is its
-    story (timeline.py). Big tables' pages skip their full count (counts.py)."""
+    story (timeline.py). Big tables' pages skip their full count (counts.py); an empty search
+    box shows the table unsearched (browse_search.py)."""
+    from .browse_search import drop_empty_search
     from .counts import no_full_counts
     from .private import guard
     from .timeline import redirect
 
     locked = guard(datasette)
-    return lambda app: locked(redirect(no_full_counts(app)))
+    return lambda app: locked(redirect(drop_empty_search(no_full_counts(app))))
 
 
 @hookimpl
@@ -44,6 +46,14 @@ def startup(datasette):
     for db in datasette.databases.values():
         if db.is_mutable and not db.is_memory:
             bound_table_counts(db)
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """A browse search for a word with few hits looks them up instead of walking every item
+    by date (browse_search.py); the rows, counts and facets are the same."""
+    from .browse_search import lookup_clause
+
+    return lookup_clause(request, database, table, datasette)
 
 # -- the story page, its feed and the accessible templates (story worker) -------------------------
 
