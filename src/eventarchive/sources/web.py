@@ -28,11 +28,19 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ..extractpool import Workers, WorkFailed
 from ..http import FetchError, PrivateAddress, RateLimited
 from ..records import Batch, Link, Problem
 from ..warc import Capture, WarcFile
 from . import Context, Page, Query, Setting, Source, guardian, wayback, wordpress
-from ._web_read import from_archive, is_storify, parse_page, story_from_archive
+from ._web_read import (
+    add_article,
+    from_archive,
+    is_storify,
+    parse_page,
+    read_page,
+    story_from_archive,
+)
 
 __all__ = ["SOURCE", "fetch", "parse_page", "plan", "unfetchable"]
 
@@ -43,6 +51,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 DAY = 86400.0
 DEAD_RETRY_DAYS = (1, 7, 30)  # a dead link without a copy: tried again after these
 UNCHANGED_MAX_DAYS = 30  # a seed page without validators: re-checked after 1, 2, 4 … 30 days
+POOL_FROM = 8  # URLs in a run from which pages are read in worker processes
 
 
 def plan(ctx: Context) -> list[Query]:
@@ -67,6 +76,8 @@ def plan(ctx: Context) -> list[Query]:
     }, polite=_Politeness(float(settings["per_host_delay"]), settings["robots"]),
         warc=WarcFile(Path(ctx.media_dir) / "warc", about=f"eventarchive: {event.slug}")
         if ctx.media_dir else None)
+    if ctx.workers is not None and len(urls) >= POOL_FROM:
+        run.workers = ctx.workers if ctx.workers.start() else run.workers
     seeds = set(event.urls)
     return [run.query(url, referrers, url in seeds) for url, referrers in urls.items()]
 
@@ -82,6 +93,7 @@ class _Run:
     def __init__(self, params: dict, polite: _Politeness, warc: WarcFile | None,
                  clock=time.time):
         self.params, self.polite, self.warc, self.clock = params, polite, warc, clock
+        self.workers = Workers(0)  # pages read in the fetching thread, unless plan starts some
         self.queries: dict[str, Query] = {}
         self.results: dict[str, dict] = {}
         self.lock = threading.Lock()
@@ -337,7 +349,13 @@ def _fetch_one(http, run: _Run, url: str, seen: dict, batch: Batch) -> dict:
         return remembered
     # Without a charset in the headers, let the extractor read the page's own <meta charset>.
     body = response.text if response.charset_encoding else response.content
-    parse_page(body, final, batch, provenance={
+    try:
+        page = run.workers.run(read_page, body, final)
+    except WorkFailed as exc:  # this page only; it is read again on the next run
+        batch.problems.append(Problem(url, f"its text could not be read ({exc}); tried "
+                                      "again on the next run"))
+        return {**remembered, "outcome": "failed"}
+    add_article(page, final, batch, provenance={
         "requested": url, "final": final, "status": response.status_code,
         "redirects": remembered["redirects"], "warc": remembered["warc"]})
     return remembered
