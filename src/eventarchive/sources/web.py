@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..extractpool import Workers, WorkFailed
+from ..fetchpool import release_host
 from ..http import FetchError, PrivateAddress, RateLimited
 from ..records import Batch, Link, Problem
 from ..warc import Capture, WarcFile
@@ -334,14 +335,19 @@ def _fetch_one(http, run: _Run, url: str, seen: dict, batch: Batch) -> dict:
         remembered.update(final=seen.get("final", final), status=seen.get("status", 200))
         return remembered
     remembered["hash"] = hashlib.sha256(response.content).hexdigest()
-    remembered["warc"] = run.archive(http).get(final)
-    if remembered["hash"] == seen.get("hash") and seen.get("outcome") == "ok":
-        return remembered  # the same bytes as last time: nothing new to read
+    unchanged = remembered["hash"] == seen.get("hash") and seen.get("outcome") == "ok"
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type and content_type not in HTML_TYPES:
+    is_page = not unchanged and (not content_type or content_type in HTML_TYPES)
+    blog = is_page and _is_wordpress(response.text, final)
+    remembered["warc"] = run.archive(http).get(final)
+    if not blog:  # nothing more to ask this host: another URL of it may start meanwhile
+        release_host()
+    if unchanged:
+        return remembered  # the same bytes as last time: nothing new to read
+    if not is_page:
         batch.problems.append(Problem(url, f"not a web page ({content_type}); the link is kept"))
         return remembered
-    if _is_wordpress(response.text, final):
+    if blog:
         # The post and every reader comment, by whichever route the blog offers.
         batch.extend(wordpress.fetch_post(http, final, response.text,
                                           wpcom_base=params["wordpress"]["wpcom_base"]))
