@@ -4,7 +4,6 @@ processes reading its pages outlives it."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
