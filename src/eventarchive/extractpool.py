@@ -102,6 +102,7 @@ class Workers:
             worker.conn.send((func, args))
             if not worker.conn.poll(self.timeout):
                 worker.process.kill()
+                worker.process.join(1)
                 self._lose(worker)
                 raise WorkFailed(f"took longer than {self.timeout:g} s; stopped")
             ok, value = worker.conn.recv()
