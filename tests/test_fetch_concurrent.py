@@ -12,6 +12,7 @@ import pytest
 from eventarchive import config
 from eventarchive import sources as registry
 from eventarchive.fetching import fetch
+from eventarchive.fetchpool import release_host
 from eventarchive.http import FetchError, RateLimited
 from eventarchive.records import Batch, Item
 from eventarchive.sources import Page, Query, Setting, Source
@@ -209,3 +210,21 @@ def test_threads_never_ask_one_host_twice_within_the_delay():
         times = sorted(t for h, t in asked if h == host)
         gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
         assert min(gaps) >= 1.5  # every request at least the delay after the one before
+
+
+def test_a_query_done_asking_its_host_lets_the_next_query_of_that_host_start(run_fake):
+    """The web stage releases a page's host before reading it: the next URL of that host is
+    asked meanwhile, still one request at a time (per_host = 1)."""
+    second_started = threading.Event()
+
+    def first(state):
+        release_host()
+        if second_started.wait(WAIT):  # the other query of the host ran meanwhile
+            yield "first", {"done": True}
+
+    def second(state):
+        second_started.set()
+        yield "second", {"done": True}
+
+    run_fake(fake_source({"a": first, "b": second}, hosts={"a": "h", "b": "h"}, per_host=1))
+    assert sorted(saved_items(run_fake.store)) == ["fake:first", "fake:second"]

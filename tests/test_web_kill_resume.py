@@ -1,5 +1,6 @@
 """The web stage fetching pages at once, killed with SIGKILL part-way (one request held, others
-saved around it), then run again: the archive equals an uninterrupted run's."""
+saved around it), then run again: the archive equals an uninterrupted run's, and none of the
+processes reading its pages outlives it."""
 
 from __future__ import annotations
 
@@ -104,6 +105,26 @@ def saved(db: Path) -> int:
         conn.close()
 
 
+def children(pid: int) -> set[int]:
+    """The processes ``pid`` started (Linux: /proc/PID/task/*/children)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return found
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def test_killed_mid_run_then_rerun_equals_an_uninterrupted_run(tmp_path):
     site = Site()
     try:
@@ -115,8 +136,15 @@ def test_killed_mid_run_then_rerun_equals_an_uninterrupted_run(tmp_path):
             if saved(db) >= PAGES // 2 or victim.poll() is not None:
                 break
             site.release.wait(0.05)
+        workers = children(victim.pid) if sys.platform == "linux" else set()
+        assert workers or sys.platform != "linux", "no worker process read the pages"
         victim.send_signal(signal.SIGKILL)
-        victim.communicate(timeout=30)
+        victim.communicate(timeout=30)  # hangs if a worker still held its output pipes
+        for _ in range(200):
+            if not any(running(pid) for pid in workers):
+                break
+            site.release.wait(0.05)
+        assert not [pid for pid in workers if running(pid)], "a worker outlived the fetch"
         partial = saved(db)
         assert 0 < partial < PAGES
         site.hold = False

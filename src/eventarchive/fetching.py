@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError, EventArchiveError, StoreFailure
+from .extractpool import Workers
 from .records import Problem
 from .store import Store
 
@@ -103,14 +104,15 @@ def chosen_sources(cfg, names: list[str] | tuple[str, ...] = ()) -> list:
 
 def fetch(store: Store, cfg, events: list, sources: list, env, *,
           http_options: dict | None = None, http_factory: Callable | None = None,
-          max_wait: float | None = None,
+          max_wait: float | None = None, workers: int | None = None,
           progress: Callable[[SourceRun], None] | None = None) -> list[SourceRun]:
     """Run each source for each event, stage by stage (social, web, media).
 
     Failures are contained: a failed query is a problem of that query and the source goes on
     with the next; a source that fails entirely, or hits a rate limit, never stops the next
     source or event. Every planned run gets a ``fetch_runs`` row up front, so one that never
-    got to start is recorded too. ``sources`` are Source objects or names.
+    got to start is recorded too. ``sources`` are Source objects or names. ``workers``:
+    how many processes may read pages (``extractpool``; default one per core, 0: none).
     """
     from . import sources as registry
     from .http import Http, HttpSettings
@@ -134,10 +136,12 @@ def fetch(store: Store, cfg, events: list, sources: list, env, *,
            for _, _, run in planned}
     log = DebugLog(Path(cfg.database))
     runs = [run for _, _, run in planned]
+    # Started by the first source that asks, in this thread; ended with the run.
+    readers = Workers(workers)
     try:
         for source, event, run in planned:
             _run_source(store, cfg, source, event, run, ids[id(run)], env, make_http,
-                        public_only, log, progress)
+                        public_only, log, progress, readers)
     except KeyboardInterrupt:
         for run in runs:
             if store.run_status(ids[id(run)]) in ("pending", "running"):
@@ -146,11 +150,13 @@ def fetch(store: Store, cfg, events: list, sources: list, env, *,
                              "carries on from there")
                 store.finish_run(ids[id(run)], run.status, run.new_items, run.lines)
         raise
+    finally:
+        readers.close()
     return runs
 
 
 def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, make_http,
-                public_only: bool, log, progress) -> None:
+                public_only: bool, log, progress, workers=None) -> None:
     from . import sources as registry
     from .http import AuthError
 
@@ -159,7 +165,7 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
     before = store.max_rowid()
     try:
         ctx = registry.Context(event, source.validate(cfg.sources.get(name, {})), cfg.sources,
-                               env, cfg.media_dir, cfg, store)
+                               env, cfg.media_dir, cfg, store, workers)
         queries = list(source.plan(ctx))
         connection = source.connect(ctx) if source.connect else registry.Connection()
         options = {"secrets": [env.get(k, "") for k in source.secrets],

@@ -8,6 +8,12 @@ only then does the worker resume the generator. So a query's pages are saved in 
 a time, exactly as when queries run one after another, and a kill at any point leaves every
 query either where its last saved page left it or untouched.
 
+A query holds its host until it ends, or until its ``fetch`` calls :func:`release_host`
+(after its last request, e.g. before reading the page it got): another query may then ask
+that host while this one reads and waits for its page to be saved. Such a finishing query
+still holds its thread, but no longer counts against ``workers``; at most ``workers`` more
+of them may be finishing at once.
+
 Workers are a fixed set of daemon threads, started as needed and ended with the pool: an
 interrupted run does not wait for requests still in flight.
 """
@@ -21,6 +27,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 ACK_POLL = 0.2  # seconds a worker waits for its page to be saved before looking at ``stopped``
+_current = threading.local()  # the query this worker thread runs: how release_host finds it
+
+
+def release_host() -> None:
+    """Called from a concurrent source's ``fetch``: this query asks its host nothing more, so
+    another query may ask it while this one finishes (no-op outside a pool)."""
+    release = getattr(_current, "release", None)
+    if release is not None:
+        release()
 
 
 @dataclass
@@ -32,6 +47,7 @@ class Done:
     page: object = None
     error: BaseException | None = None
     saved: threading.Event = field(default_factory=threading.Event)
+    freed: bool = False  # only the query's host is free (kept inside the pool)
 
 
 class QueryPool:
@@ -49,7 +65,8 @@ class QueryPool:
         self.workers, self.per_host = max(1, workers), max(1, per_host)
         self.waiting: dict[str, deque] = {}
         self.busy: dict[str, int] = {}
-        self.running = 0
+        self.running = 0  # queries holding their host
+        self.finishing: set[int] = set()  # ids of queries that released it, still running
         self.results: queue.Queue[Done] = queue.Queue()
         self.tasks: queue.SimpleQueue = queue.SimpleQueue()
         self.threads: list[threading.Thread] = []
@@ -74,12 +91,21 @@ class QueryPool:
         try:
             while True:
                 self._start()
-                if not self.running:
+                if not self.running and not self.finishing:
                     return
                 done = self.results.get()
-                if done.page is None:  # the query ended (or failed): its slot is free
+                host = getattr(done.query, "host", "")
+                if done.freed:  # its host and its place are free; it goes on reading
                     self.running -= 1
-                    self.busy[getattr(done.query, "host", "")] -= 1
+                    self.busy[host] -= 1
+                    self.finishing.add(id(done.query))
+                    continue
+                if done.page is None:  # the query ended (or failed)
+                    if id(done.query) in self.finishing:
+                        self.finishing.discard(id(done.query))
+                    else:
+                        self.running -= 1
+                        self.busy[host] -= 1
                 yield done
         finally:
             self.stop()
@@ -90,10 +116,10 @@ class QueryPool:
         for host in list(self.waiting):
             waiting = self.waiting[host]
             while (waiting and self.busy.get(host, 0) < self.per_host
-                   and self.running < self.workers):
+                   and self.running < self.workers and len(self.finishing) < self.workers):
                 self.busy[host] = self.busy.get(host, 0) + 1
                 self.running += 1
-                if len(self.threads) < self.running:
+                if len(self.threads) < self.running + len(self.finishing):
                     thread = threading.Thread(target=self._worker, daemon=True,
                                               name=f"fetch-{len(self.threads)}")
                     self.threads.append(thread)
@@ -107,6 +133,14 @@ class QueryPool:
             self._run(*task)
 
     def _run(self, query, state: dict) -> None:
+        freed = []
+
+        def release() -> None:
+            if not freed:
+                freed.append(True)
+                self.results.put(Done(query, freed=True))
+
+        _current.release = release
         try:
             for page in self.work(query, state):
                 done = Done(query, page)
@@ -120,3 +154,5 @@ class QueryPool:
             self.results.put(Done(query, error=exc))
         else:
             self.results.put(Done(query))
+        finally:
+            _current.release = None

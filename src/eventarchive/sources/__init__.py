@@ -81,7 +81,8 @@ class Context:
     """What ``plan`` and ``connect`` get for one event: the event, this source's settings
     (validated, defaults applied), every source's settings, the environment, the media folder,
     and (read lazily, only by the sources that ask) the links still to resolve and the photos
-    still to download."""
+    still to download; ``workers`` takes pure CPU work off the fetching process (started by
+    a source's ``plan``, which runs in the runner's thread, see ``extractpool``)."""
 
     event: Any
     settings: dict
@@ -90,6 +91,7 @@ class Context:
     media_dir: Path | None = None
     config: Any = None
     reader: Any = None  # the store, for the lazy look-ups below; sources never write to it
+    workers: Any = None  # the run's extractpool.Workers: pure CPU work in worker processes
 
     @cached_property
     def links(self) -> dict[str, list[str]]:

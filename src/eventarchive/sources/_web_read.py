@@ -23,25 +23,39 @@ PLATFORM = "web"
 
 def parse_page(html: str | bytes, url: str, batch: Batch, provenance: Mapping) -> str | None:
     """A page's main text and metadata ► an ``article`` item (pure); returns its id."""
+    return add_article(read_page(html, url), url, batch, provenance)
+
+
+def read_page(html: str | bytes, url: str) -> dict | None:
+    """What ``parse_page`` keeps of a page, as plain values (the web stage runs this, the
+    costly part, in a worker process); None without readable text."""
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True,
                                           include_comments=False)
     if document is None or not (document.text or "").strip():
+        return None
+    return {"url": document.url, "title": document.title, "text": document.text.strip(),
+            "author": document.author, "date": document.date, "sitename": document.sitename,
+            "description": document.description, "published": _published_time(html)}
+
+
+def add_article(page: dict | None, url: str, batch: Batch, provenance: Mapping) -> str | None:
+    """The ``article`` item (and its author) of a page ``read_page`` read; returns its id."""
+    if page is None:
         batch.problems.append(Problem(url, "no readable text found on the page"))
         return None
-    canonical = document.url or url
+    canonical = page["url"] or url
     item_id = f"{PLATFORM}:{canonical}"
     author_id = None
-    if document.author:
+    if page["author"]:
         site = urlsplit(canonical).netloc
-        author_id = f"{PLATFORM}:{site}/{document.author}"
-        batch.authors.append(Author(author_id, PLATFORM, display_name=document.author))
-    published = _published_time(html) or (utc_iso(document.date) if document.date else None)
+        author_id = f"{PLATFORM}:{site}/{page['author']}"
+        batch.authors.append(Author(author_id, PLATFORM, display_name=page["author"]))
+    published = page["published"] or (utc_iso(page["date"]) if page["date"] else None)
     batch.items.append(Item(
         id=item_id, kind="article", platform=PLATFORM, native_id=canonical, url=canonical,
-        author_id=author_id, published_at=published, title=document.title,
-        text=document.text.strip(),
-        raw=orjson.dumps({**provenance, "site_name": document.sitename,
-                          "description": document.description}).decode(),
+        author_id=author_id, published_at=published, title=page["title"], text=page["text"],
+        raw=orjson.dumps({**provenance, "site_name": page["sitename"],
+                          "description": page["description"]}).decode(),
     ))
     return item_id
 

@@ -29,11 +29,20 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ..extractpool import Workers, WorkFailed
+from ..fetchpool import release_host
 from ..http import FetchError, PrivateAddress, RateLimited
 from ..records import Batch, Link, Problem
 from ..warc import Capture, WarcFile
 from . import Context, Page, Query, Setting, Source, guardian, wayback, wordpress
-from ._web_read import from_archive, is_storify, parse_page, story_from_archive
+from ._web_read import (
+    add_article,
+    from_archive,
+    is_storify,
+    parse_page,
+    read_page,
+    story_from_archive,
+)
 
 __all__ = ["SOURCE", "fetch", "parse_page", "plan", "unfetchable"]
 
@@ -53,6 +62,7 @@ RECHECK_MAX_DAYS = 30
 AFTER_EVENT_DAYS = 7  # write-ups and reader comments come in the week after an event
 AFTER_EVENT_MAX = DAY  # … so a page is re-checked at least daily then
 EARLY = 0.1  # due once 90 % of its interval has passed: an hourly cron's runs drift
+POOL_FROM = 8  # URLs in a run from which pages are read in worker processes
 
 
 def plan(ctx: Context) -> list[Query]:
@@ -78,6 +88,8 @@ def plan(ctx: Context) -> list[Query]:
     }, polite=_Politeness(float(settings["per_host_delay"]), settings["robots"]),
         warc=WarcFile(Path(ctx.media_dir) / "warc", about=f"eventarchive: {event.slug}")
         if ctx.media_dir else None)
+    if ctx.workers is not None and len(urls) >= POOL_FROM:
+        run.workers = ctx.workers if ctx.workers.start() else run.workers
     seeds = set(event.urls)
     return [run.query(url, referrers, url in seeds) for url, referrers in urls.items()]
 
@@ -93,6 +105,7 @@ class _Run:
     def __init__(self, params: dict, polite: _Politeness, warc: WarcFile | None,
                  clock=time.time):
         self.params, self.polite, self.warc, self.clock = params, polite, warc, clock
+        self.workers = Workers(0)  # pages read in the fetching thread, unless plan starts some
         self.queries: dict[str, Query] = {}
         self.results: dict[str, dict] = {}
         self.lock = threading.Lock()
@@ -362,14 +375,19 @@ def _fetch_one(http, run: _Run, url: str, seen: dict, batch: Batch) -> dict:
                           not_modified=True)
         return remembered
     remembered["hash"] = hashlib.sha256(response.content).hexdigest()
-    remembered["warc"] = run.archive(http).get(final)
-    if remembered["hash"] == seen.get("hash") and seen.get("outcome") == "ok":
-        return remembered  # the same bytes as last time: nothing new to read
+    unchanged = remembered["hash"] == seen.get("hash") and seen.get("outcome") == "ok"
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type and content_type not in HTML_TYPES:
+    is_page = not unchanged and (not content_type or content_type in HTML_TYPES)
+    blog = is_page and _is_wordpress(response.text, final)
+    remembered["warc"] = run.archive(http).get(final)
+    if not blog:  # nothing more to ask this host: another URL of it may start meanwhile
+        release_host()
+    if unchanged:
+        return remembered  # the same bytes as last time: nothing new to read
+    if not is_page:
         batch.problems.append(Problem(url, f"not a web page ({content_type}); the link is kept"))
         return remembered
-    if _is_wordpress(response.text, final):
+    if blog:
         # The post and every reader comment, by whichever route the blog offers.
         batch.extend(wordpress.fetch_post(http, final, response.text,
                                           wpcom_base=params["wordpress"]["wpcom_base"]))
@@ -377,7 +395,13 @@ def _fetch_one(http, run: _Run, url: str, seen: dict, batch: Batch) -> dict:
         return remembered
     # Without a charset in the headers, let the extractor read the page's own <meta charset>.
     body = response.text if response.charset_encoding else response.content
-    parse_page(body, final, batch, provenance={
+    try:
+        page = run.workers.run(read_page, body, final)
+    except WorkFailed as exc:  # this page only; it is read again on the next run
+        batch.problems.append(Problem(url, f"its text could not be read ({exc}); tried "
+                                      "again on the next run"))
+        return {**remembered, "outcome": "failed"}
+    add_article(page, final, batch, provenance={
         "requested": url, "final": final, "status": response.status_code,
         "redirects": remembered["redirects"], "warc": remembered["warc"]})
     return remembered
