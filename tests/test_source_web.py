@@ -8,7 +8,7 @@ from eventarchive import config
 from eventarchive.fetching import fetch
 from eventarchive.http import Http, HttpSettings
 from eventarchive.records import Batch, Item, Link
-from eventarchive.sources import web
+from eventarchive.sources import _web_schedule, web
 from eventarchive.store import Store
 
 EVENT = "lambethcoop-2011"
@@ -386,10 +386,10 @@ def test_a_seed_without_validators_backs_off_while_the_same_and_resets_on_a_chan
 def test_the_recheck_interval_doubles_and_follows_the_event():
     hour, day = 3600, 86400
     now = 1_000_000_000.0
-    early = 1 - web.EARLY  # due a little before the interval is over: cron runs drift
+    early = 1 - _web_schedule.EARLY  # due a little before the interval is over: cron runs drift
 
     def after(unchanged, live=None):
-        return web.recheck_after(unchanged, now, live) / early
+        return _web_schedule.recheck_after(unchanged, now, live) / early
 
     assert [after(n) / hour for n in range(4)] == [1, 2, 4, 8]
     assert after(30) == 30 * day  # at most a month
