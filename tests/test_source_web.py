@@ -8,6 +8,7 @@ from eventarchive import config
 from eventarchive.fetching import fetch
 from eventarchive.http import Http, HttpSettings
 from eventarchive.records import Batch, Item, Link
+from eventarchive.search import search
 from eventarchive.sources import _web_schedule, web
 from eventarchive.store import Store
 
@@ -377,10 +378,18 @@ def test_a_seed_without_validators_backs_off_while_the_same_and_resets_on_a_chan
     again = web_state(store)
     assert again["unchanged"] == 1 and again["next_try"] > first_try["next_try"]
     make_due(store)
+    before = store.conn.execute("SELECT id, text, published_at FROM items "
+                                "WHERE kind = 'article'").fetchone()
     run(store, cfg)  # changed: read again, and the next check is soon again
     assert pages_asked() == 3
     changed = web_state(store)
     assert changed["unchanged"] == 0 and changed["next_try"] < again["next_try"]
+    # The article is what the page says now (a live blog's updates are kept); its date stays.
+    after = store.conn.execute("SELECT id, text, published_at FROM items "
+                               "WHERE kind = 'article'").fetchone()
+    assert after[0] == before[0] and after[2] == before[2]
+    assert "a full hall" in after[1] and "standing room only" in before[1]
+    assert search(store, "full hall") and not search(store, "standing room")
 
 
 def test_the_recheck_interval_doubles_and_follows_the_event():

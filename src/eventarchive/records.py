@@ -133,7 +133,8 @@ class Batch:
 
     ``replace``: the items are their source's own and may have been edited since the last
     import (notes): their newer title, text, html, raw and time replace the stored ones instead
-    of only filling gaps.
+    of only filling gaps. ``replace="newer"``: a page read again after it changed (a live
+    blog): its newer title, text, html and raw replace the stored ones where it has them.
 
     ``marks``: what the source saw about a record, by item or author id: ``"deleted"`` (the
     platform says the post is gone) or a consent signal (``"consent:nobot"``, see consent.py).
@@ -143,7 +144,7 @@ class Batch:
     __slots__ = ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems",
                  "position", "positions", "replace", "files", "marks")
 
-    def __init__(self, replace: bool = False) -> None:
+    def __init__(self, replace: bool | str = False) -> None:
         self.items: list[Item] = []
         self.authors: list[Author] = []
         self.media: list[Media] = []
@@ -211,7 +212,7 @@ class Rows:
     problems: list[Problem]
     position: int = 0
     positions: dict[str, int] = field(default_factory=dict)
-    replace: bool = False
+    replace: bool | str = False
     files: list[tuple] = field(default_factory=list)
     marks: dict[str, str] = field(default_factory=dict)
 

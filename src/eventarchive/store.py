@@ -32,6 +32,7 @@ from .upserts import (  # noqa: F401 - re-exported: tests and Datasette build ro
     FTS_UNINDEX_ROW_SQL,
     FTS_UNINDEX_SQL,
     ITEM_COLUMNS,
+    ITEM_NEWER_SQL,
     ITEM_REPLACE_SQL,
     ITEM_SQL,
     LINK_SQL,
@@ -234,7 +235,7 @@ class Store(RunLog):
                 after(fetched_at)
         return updated
 
-    def _save_items(self, items: list[tuple], fetched_at: str, replace: bool) -> int:
+    def _save_items(self, items: list[tuple], fetched_at: str, replace: bool | str) -> int:
         """Upsert items and bring their full-text entries in step (inside save's transaction).
         In replace mode, returns how many stored items changed."""
         conn = self.conn
@@ -245,7 +246,8 @@ class Store(RunLog):
         deferred = self._fts_after
         if deferred is not None:  # rows this bulk load added are not in the index yet
             indexed = [row for row in indexed if row[0] <= deferred]
-        conn.executemany(ITEM_REPLACE_SQL if replace else ITEM_SQL,
+        sql = ITEM_NEWER_SQL if replace == "newer" else ITEM_REPLACE_SQL if replace else ITEM_SQL
+        conn.executemany(sql,
                          [(*row, fetched_at) for row in items])
         if indexed:
             now = conn.execute(FTS_NOW_SQL, (json.dumps([row[0] for row in indexed]),))

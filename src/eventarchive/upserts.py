@@ -52,6 +52,24 @@ ITEM_REPLACE_SQL = (
                            for c in _REPLACE_NEWER)
 )
 
+# "newer" mode (a web page read again after it changed: a live blog): the newer title, text,
+# html and raw replace the stored ones where the new reading has them; the time and the other
+# columns only fill gaps, so a page that lost its date keeps the one read before.
+_NEWER = ("title", "text", "html", "raw")
+_NEWER_FILL = [c for c in _ITEM_FILL if c not in _NEWER]
+ITEM_NEWER_SQL = (
+    f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = coalesce(excluded.{c}, items.{c})" for c in _NEWER)
+    + ", " + ", ".join(f"{c} = coalesce(items.{c}, excluded.{c})" for c in _NEWER_FILL)
+    + ", fetched_at = excluded.fetched_at WHERE "
+    + " OR ".join(f"(excluded.{c} IS NOT NULL AND items.{c} IS NOT excluded.{c})"
+                  for c in _NEWER)
+    + " OR " + " OR ".join(f"(items.{c} IS NULL AND excluded.{c} IS NOT NULL)"
+                           for c in _NEWER_FILL)
+)
+
 # The full-text index (items_fts, external content) follows `items` through Store alone, in
 # the transaction that changes them: no triggers (docs/decisions.md). Before a batch is
 # written, the indexed title and text of the rows it will touch are read; after it, those

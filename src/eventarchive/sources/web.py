@@ -253,7 +253,11 @@ def _visit(http, run: _Run, url: str, seen: dict, batch: Batch, seed: bool,
         # One step further, no more: the pages an event's own write-up links to (its Storify
         # story, the newspaper piece) are part of the record; their links are not.
         result["follow"] = found
-    return schedule(seen, result, now, seed, run.params.get("live"))
+    result = schedule(seen, result, now, seed, run.params.get("live"))
+    if seed and seen.get("outcome") == "ok" and result["outcome"] == "ok" \
+            and result.get("unchanged") == 0:
+        batch.replace = "newer"  # changed since it was read: keep what it says now
+    return result
 
 
 def _fetch_one(http, run: _Run, url: str, seen: dict, batch: Batch) -> dict:
