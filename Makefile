@@ -74,6 +74,7 @@ bench: $(STAMP)
 	$(PY) bench/photos_bench.py --photos 200 --downloads 1000 --hosts 20
 	$(PY) bench/scale_bench.py --tweets 1000000 --requests 50
 	$(PY) bench/publish_bench.py --tweets 1000000 --requests 50
+	nice -n 10 $(PY) bench/size_bench.py --tweets 100000 300000 1000000 3000000 --requests 20
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

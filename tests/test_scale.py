@@ -145,3 +145,38 @@ def test_publish_brings_an_older_archive_up_to_date_in_the_copy_only(tmp_path):
     r = asyncio.run(ds.client.get("/archive/search.json?q=urn&_shape=array"))
     assert r.status_code == 200 and r.json()
     assert old.read_bytes() == before.read_bytes()
+
+
+def test_one_datasette_searches_several_archive_files_with_the_documented_query(tmp_path):
+    """docs/scaling.md, "Several files in one Datasette": the cross-file search over
+    `datasette --crossdb`, newest first, leaves out what each file hides."""
+    import asyncio
+    import re
+    from pathlib import Path
+
+    from datasette.app import Datasette
+
+    doc = (Path(__file__).parent.parent / "docs" / "scaling.md").read_text()
+    sql = next(block for block in re.findall(r"```sql\n(.*?)```", doc, re.S)
+               if "union all" in block)
+    for name, hour in (("ev2011", 9), ("ev2026", 10)):
+        store = Store.open(tmp_path / f"{name}.db")
+        store.ensure_event(name)
+        b = Batch()
+        b.authors.append(Author("twitter:a", "twitter", "a", "A"))
+        for i in range(3):
+            b.items.append(Item(f"twitter:{name}-{i}", "post", "twitter", f"{name}-{i}", None,
+                                "twitter:a", f"2026-10-21T{hour:02d}:0{i}:00+00:00",
+                                text=f"kale soup {i}"))
+        store.save(b, name)
+        store.conn.execute("INSERT INTO hidden_items VALUES (?, 'opted out', '2026-10-22')",
+                           (f"twitter:{name}-1",))
+        store.conn.commit()
+        store.close()
+    ds = Datasette([str(tmp_path / "ev2011.db"), str(tmp_path / "ev2026.db")], crossdb=True)
+    r = asyncio.run(ds.client.get("/_memory.json", params={"sql": sql, "q": "kale",
+                                                          "_shape": "array"}))
+    assert r.status_code == 200, r.text
+    assert [(h["archive"], h["id"]) for h in r.json()] == [
+        ("ev2026", "twitter:ev2026-2"), ("ev2026", "twitter:ev2026-0"),
+        ("ev2011", "twitter:ev2011-2"), ("ev2011", "twitter:ev2011-0")]
