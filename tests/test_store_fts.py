@@ -203,7 +203,7 @@ BULK_SAVER = textwrap.dedent("""
 """)
 
 
-def test_a_bulk_load_killed_before_its_end_is_indexed_on_the_next_open(tmp_path):
+def test_a_bulk_load_killed_midway_leaves_every_saved_batch_searchable(tmp_path):
     path = tmp_path / "bulk.db"
     child = subprocess.Popen([sys.executable, "-c", BULK_SAVER, str(path)],
                              stdout=subprocess.PIPE, text=True)
@@ -217,12 +217,30 @@ def test_a_bulk_load_killed_before_its_end_is_indexed_on_the_next_open(tmp_path)
     assert_in_step(store)
     assert store.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'cafe'"
                               ).fetchone()[0] == 5
-    with store.bulk():  # and a load that ends indexes its rows itself
+    with store.bulk():  # and a load that ends
         more = Batch()
         more.items.append(Item(id="t:9", kind="post", platform="t", native_id="9", text="tea"))
         store.save(more)
     assert_in_step(store)
     assert store.conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'tea'"
                               ).fetchone()[0] == 2
+    assert store.conn.execute("SELECT count(*) FROM source_state").fetchone()[0] == 0
+    store.close()
+
+
+def test_rows_an_earlier_versions_killed_bulk_load_left_unindexed_are_indexed_on_open(tmp_path):
+    # Earlier versions indexed a bulk load's rows at its end, after a marker naming the rowid
+    # the load started after; a kill before that end left rows out of the index.
+    store = Store.open(tmp_path / "old.db")
+    store.save(batch_of(note("1", text="urn before")))
+    with store.conn:
+        store.conn.execute("INSERT INTO source_state (source, key, state, updated_at) "
+                           "VALUES ('store', 'fts_pending', '{\"after\": 1}', 'x')")
+        store.conn.execute("INSERT INTO items (id, kind, platform, native_id, text) "
+                           "VALUES ('twitter:2', 'post', 'twitter', '2', 'urn cafe')")
+    store.close()
+    store = Store.open(tmp_path / "old.db")
+    assert_in_step(store)
+    assert hits(store, "urn") == ["twitter:1", "twitter:2"]
     assert store.conn.execute("SELECT count(*) FROM source_state").fetchone()[0] == 0
     store.close()

@@ -7,7 +7,9 @@ Ids are TEXT of the form ``platform:native_id``; native ids of tweets and status
 from __future__ import annotations
 
 import mimetypes
+import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import attrgetter
 from urllib.parse import urlsplit
 
@@ -18,7 +20,13 @@ def media_type(name: str | None) -> str | None:
     if not name:
         return None
     path = urlsplit(name).path if "/" in name else name
-    guessed = mimetypes.guess_type(path if "." in path else f"x.{path}", strict=False)[0]
+    return _media_type_of(posixpath.splitext(path)[1] if "." in path else f".{path}")
+
+
+@lru_cache(maxsize=1024)
+def _media_type_of(extension: str) -> str | None:
+    """By extension (".jpg"), cached: an import asks once per photo, for a handful of them."""
+    guessed = mimetypes.guess_type(f"x{extension}", strict=False)[0]
     return guessed if guessed and guessed.split("/")[0] in ("image", "video", "audio") else None
 
 

@@ -50,10 +50,9 @@ from .upserts import (  # noqa: F401 - re-exported: tests and Datasette build ro
 # that triggers a checkpoint (the default 1,000 checkpoints every 4 MB).
 BULK_CACHE_KIB = 32 << 10
 BULK_CHECKPOINT_PAGES = 16_000
-# A bulk load's rows still to index for full-text search, kept where a fetch keeps its state.
+# Where a bulk load of an earlier version (which indexed full text at its end) left the rowid
+# it started after; the next open of an archive such a load was killed in finishes it.
 PENDING_KEY = ("store", "fts_pending")
-PENDING_SQL = ("INSERT OR REPLACE INTO source_state (source, key, state, updated_at) "
-               "VALUES ('store', 'fts_pending', ?, ?)")
 
 
 class Store(RunLog):
@@ -65,7 +64,6 @@ class Store(RunLog):
         self.conn: sqlite3.Connection = db.conn
         self.privacy = Privacy()  # [privacy]: the CLI sets the config's
         self.left_out: Counter[str] = Counter()  # items saves dropped, by reason
-        self._fts_after: int | None = None  # in a bulk load: rows past this are indexed at its end
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -139,37 +137,32 @@ class Store(RunLog):
         every upsert and full-text insert would read its B-tree pages from disk again) and
         fewer, larger WAL checkpoints.
 
+        Each batch is indexed for full-text search as it is saved, while the import's reader
+        parses the next one (docs/decisions.md, "Bulk loads index full text per batch again").
         Readers (Datasette) still get right answers meanwhile, only slower. Every batch is
         still one transaction in the WAL with ``synchronous=NORMAL``, so a kill at any point
-        loses at most the batch being written (docs/decisions.md).
+        loses at most the batch being written.
         """
         conn = self.conn
         cache = conn.execute("PRAGMA cache_size").fetchone()[0]
         checkpoint = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
-        after = self.max_rowid()
         with conn:
             for name in INDEXES:
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
-            # The rows this load adds are indexed for full-text search once, at its end; the
-            # marker, committed first, makes the next Store.open finish that after a kill.
-            conn.execute(PENDING_SQL, (json.dumps({"after": after}), now_iso()))
-        self._fts_after = after
         try:
             yield
         finally:
-            self._fts_after = None
             try:
-                self._index_pending()
                 self.create_indexes()
             finally:
                 conn.execute(f"PRAGMA cache_size = {cache}")
                 conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
 
     def _index_pending(self) -> None:
-        """Index the rows a bulk load added (or, after a kill, left) for full-text search, and
-        clear its marker, in one transaction."""
+        """Index the rows a bulk load of an earlier version left out of full-text search when
+        it was killed (it indexed at its end), and clear its marker, in one transaction."""
         row = self.conn.execute("SELECT state FROM source_state WHERE source = ? AND key = ?",
                                 PENDING_KEY).fetchone()
         if row is None:
@@ -243,9 +236,6 @@ class Store(RunLog):
         indexed = conn.execute(FTS_INDEXED_SQL, (ids,)).fetchall()
         stored = set(conn.execute(STORED_SQL, (ids,))) if replace and indexed else set()
         last = conn.execute("SELECT max(rowid) FROM items").fetchone()[0] or 0
-        deferred = self._fts_after
-        if deferred is not None:  # rows this bulk load added are not in the index yet
-            indexed = [row for row in indexed if row[0] <= deferred]
         sql = ITEM_NEWER_SQL if replace == "newer" else ITEM_REPLACE_SQL if replace else ITEM_SQL
         conn.executemany(sql,
                          [(*row, fetched_at) for row in items])
@@ -256,8 +246,7 @@ class Store(RunLog):
                 before = {row[0]: row for row in indexed}
                 conn.executemany(FTS_UNINDEX_ROW_SQL, [before[row[0]] for row in changed])
                 conn.executemany(FTS_INDEX_ROW_SQL, changed)
-        if deferred is None:
-            conn.execute(FTS_NEW_ROWS_SQL, (last,))
+        conn.execute(FTS_NEW_ROWS_SQL, (last,))
         if not stored:
             return 0
         after = conn.execute(STORED_SQL, (json.dumps([row[0] for row in stored]),))
