@@ -64,7 +64,7 @@ def main() -> int:
         # Migrated (as `serve` would), so both servers answer from the same schema.
         subprocess.run([str(EXE.parent / "python"), "-c", "import sys; from eventarchive.store "
                         "import Store; Store.open(sys.argv[1]).close()", str(db)], check=True)
-        common, rare = common_and_rare(db)
+        common, rare, _few = common_and_rare(db)
         out = tmp / "published"
         log("publishing")
         started = time.perf_counter()

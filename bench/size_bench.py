@@ -214,7 +214,7 @@ def measure(db: Path, work: Path, batches, requests: int, ref: dict | None) -> d
         opens.append((time.perf_counter() - started) * 1000)
     r["open_ms"] = statistics.median(opens)
     r["items"] = items_in(db)
-    common, _ = common_and_rare(db)
+    common, *_ = common_and_rare(db)
     r["word"] = common
     port = free_port()
     base = f"http://127.0.0.1:{port}"
