@@ -174,3 +174,58 @@ def test_warc_rewrite_keeps_a_file_without_matches_untouched(tmp_path):
     before = path.stat().st_mtime_ns, path.read_bytes()
     assert drop_records(warc, {"https://b.example/"}).files == 0
     assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+
+
+# -- free space: zeroed by every write, so a takedown needs no VACUUM ------------------------
+
+
+def edited_note(db, secure: bool) -> Store:
+    """A note saved, then edited (its first words freed), by a writer with or without
+    ``secure_delete``; returns the store."""
+    store = Store.open(db)
+    store.ensure_event("e")
+    store.conn.execute(f"PRAGMA secure_delete = {'ON' if secure else 'OFF'}")
+    for text in (f"{SENTENCE} in the first draft", "A tidy second draft " * 20):
+        batch = Batch(replace=True)
+        batch.items.append(Item("notes:1", "note", "notes", "1", text=text))
+        store.save(batch, "e")
+    return store
+
+
+def test_an_archive_written_with_free_space_zeroed_forgets_without_vacuum(tmp_path):
+    from eventarchive.erasure import Request, forget, targets
+
+    db = tmp_path / "archive.db"
+    store = edited_note(db, secure=True)
+    assert store.scrubbed()  # created by a writer that zeroes what it frees
+    request = Request(items=["notes:1"])
+    done = forget(store, request, targets(store, request), None)
+    assert done.items == 1 and not done.vacuumed
+    store.close()
+    assert b"quartermaster" not in file_bytes(db) and b"tidy second draft" not in file_bytes(db)
+
+
+def test_an_older_archive_is_vacuumed_once_then_marked(tmp_path):
+    from eventarchive.erasure import Request, forget, targets
+
+    db = tmp_path / "archive.db"
+    store = edited_note(db, secure=False)  # as an older version on another SQLite build did
+    store.conn.execute("DELETE FROM source_state WHERE key = 'free_space_zeroed'")
+    store.conn.execute("INSERT INTO items (id, kind, platform, native_id, text) "
+                       "VALUES ('x:1', 'post', 'x', '1', ?)", (f"{SENTENCE} again",))
+    store.conn.commit()
+    store.conn.execute("DELETE FROM items WHERE id = 'x:1'")  # freed, not zeroed
+    store.conn.commit()
+    store.close()
+    assert b"quartermaster" in file_bytes(db)  # left in free space
+    store = Store.open(db)
+    assert not store.scrubbed()
+    request = Request(items=["notes:1"])
+    done = forget(store, request, targets(store, request), None)
+    assert done.vacuumed and store.scrubbed()
+    store.close()
+    assert b"quartermaster" not in file_bytes(db)
+    store = Store.open(db)
+    again = Request(items=["notes:2"])
+    assert not forget(store, again, targets(store, again), None).vacuumed
+    store.close()

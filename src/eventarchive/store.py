@@ -55,6 +55,13 @@ BULK_CHECKPOINT_PAGES = 16_000
 PENDING_KEY = ("store", "fts_pending")
 
 
+# Set when every write of the file since it was created (or last VACUUMed) zeroed what it
+# freed (PRAGMA secure_delete): then a takedown needs no VACUUM to leave no trace in free space.
+SCRUBBED_KEY = ("store", "free_space_zeroed")
+SCRUBBED_SQL = ("INSERT OR REPLACE INTO source_state (source, key, state, updated_at) "
+                "VALUES ('store', 'free_space_zeroed', ?, ?)")
+
+
 class Store(RunLog):
     """An archive file. Open it with :meth:`open`; it is created and migrated on first use."""
 
@@ -73,6 +80,7 @@ class Store(RunLog):
         path = Path(path)
         check_writable(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        new = not path.exists() or path.stat().st_size == 0
         db = sqlite_utils.Database(path)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -81,10 +89,16 @@ class Store(RunLog):
             raise NoArchive(f"{path}: not an SQLite database ({exc}); check --db or the "
                             "config's `database`") from None
         db.execute("PRAGMA synchronous=NORMAL")
+        # Whatever a write frees (a deleted row, an old version of an edited one, a merged
+        # full-text segment) is zeroed, whatever SQLite's build defaults to: erasure then needs
+        # no VACUUM on a file only ever written this way (erasure.py, SCRUBBED_KEY).
+        db.execute("PRAGMA secure_delete=ON")
         db.execute("PRAGMA busy_timeout=30000")
         db.execute("PRAGMA foreign_keys=ON")
         migrations.apply(db)
         store = cls(db, path)
+        if new:
+            store.mark_scrubbed()
         store.create_indexes()
         store._index_pending()
         return store
@@ -118,6 +132,16 @@ class Store(RunLog):
         db.execute("PRAGMA foreign_keys=ON")
         migrations.apply(db)
         return cls(db)
+
+    def mark_scrubbed(self) -> None:
+        """Record that no free page of this file holds old content: it was created, or
+        VACUUMed, by a writer that zeroes what it frees."""
+        with self.conn:
+            self.conn.execute(SCRUBBED_SQL, (json.dumps({"since": now_iso()}), now_iso()))
+
+    def scrubbed(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM source_state WHERE source = ? AND key = ?",
+                                 SCRUBBED_KEY).fetchone() is not None
 
     def close(self) -> None:
         self.db.close()

@@ -21,7 +21,8 @@ from ..options import event_option
 @click.option("--reason", metavar="TEXT",
               help="Why, shown on the public takedown page (no names: it is public).")
 @click.option("--no-vacuum", is_flag=True,
-              help="Skip rebuilding the file (fast on a huge archive; see docs/security.md).")
+              help="Skip the one-time rebuild (VACUUM) of an archive an older version "
+                   "created (see docs/security.md).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
 @click.pass_obj
 def forget(state, items, authors, urls, event_slug, reason, no_vacuum, yes):
@@ -30,7 +31,8 @@ def forget(state, items, authors, urls, event_slug, reason, no_vacuum, yes):
     Removes the items with their photos, thumbnails, links, hashtags, event membership, full
     text and WARC records, and their authors once nothing of theirs is left; --url removes a
     page or article and every link to it. The erased text is scrubbed from the database file
-    (VACUUM). A suppression record (a hash, a date, the reason; never the content) keeps later
+    (what a write frees is zeroed; an archive an older version made is rebuilt once with
+    VACUUM). A suppression record (a hash, a date, the reason; never the content) keeps later
     imports and fetches from bringing it back, and is listed at /-/takedowns. Copies made
     before (backups, exports, the Wayback Machine) are not touched: docs/security.md.
 
