@@ -5,7 +5,8 @@
 (a) Thumbnails of generated 12-megapixel JPEGs (4000×3000): the photo stage's thumbnail
     (JPEG ``draft`` decoding at a reduced scale) against plain ``Image.open`` + ``thumbnail``.
     The JPEGs are generated once into bench/out/photos-12mp/ and reused.
-(b) Downloads: N photos spread over 10 local hosts (127.0.0.1 … 127.0.0.10, one server each;
+(b) Downloads: N photos spread over 10 local hosts (127.0.0.1 … 127.0.0.10, one server each,
+    in a child process as a real site would be;
     --hosts to change; --photos 0 runs only this part)
     that answer after 100 ms, through the photo stage (thread pool, per-host limit) against a
     one-at-a-time loop doing the same work per photo. Also the ideal the limits allow:
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import multiprocessing
 import sys
 import tempfile
 import threading
@@ -104,24 +106,48 @@ class Slow(BaseHTTPRequestHandler):
         pass
 
 
-def serve_hosts() -> tuple[list, list[str]]:
+def _serve_hosts(hosts: int, conn) -> None:
+    """The child process: ``hosts`` local servers; each message from the bench sets their
+    latency (None: stop)."""
     Slow.bodies = []
     for i in range(50):
         out = io.BytesIO()
         Image.linear_gradient("L").resize((640, 480)).convert("RGB").rotate(i).save(out, "JPEG")
         Slow.bodies.append(out.getvalue())
-    servers, bases = [], []
-    for i in range(1, HOSTS + 1):
+    bases = []
+    for i in range(1, hosts + 1):
         server = ThreadingHTTPServer((f"127.0.0.{i}", 0), Slow)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
         bases.append(f"http://127.0.0.{i}:{server.server_port}")
-    return servers, bases
+    conn.send(bases)
+    while (latency := conn.recv()) is not None:
+        Slow.latency = latency
+        conn.send("ok")
+
+
+def serve_hosts() -> tuple:
+    """The hosts, in a child process as a real site would be (their threads would otherwise
+    take this process's GIL from the stage): (set latency, stop, their base URLs)."""
+    mine, theirs = multiprocessing.Pipe()
+    process = multiprocessing.get_context("spawn").Process(
+        target=_serve_hosts, args=(HOSTS, theirs), daemon=True)
+    process.start()
+    bases = mine.recv()
+
+    def latency(seconds: float) -> None:
+        mine.send(seconds)
+        mine.recv()
+
+    def stop() -> None:
+        mine.send(None)
+        process.join(5)
+        process.kill()
+    return latency, stop, bases
 
 
 def bench_downloads(count: int, concurrency: int, per_host: int) -> dict:
-    servers, bases = serve_hosts()
+    set_latency, stop, bases = serve_hosts()
     rows = [{"id": f"bench:{n}", "url": f"{bases[n % HOSTS]}/{n}.jpg", "path": None,
              "attempts": 0} for n in range(count)]
     now = datetime.now(UTC)
@@ -145,17 +171,15 @@ def bench_downloads(count: int, concurrency: int, per_host: int) -> dict:
 
             # The same without latency: what verifying, hashing and thumbnailing cost alone
             # on this machine, the other floor under the photo stage's time.
-            Slow.latency = 0.0
+            set_latency(0.0)
             start = time.perf_counter()
             list(media.run_limited(
                 rows, lambda row: media.keep_copy(http, row, Path(tmp) / "cpu", 30 << 20,
                                                   False, now),
                 media.host_of, concurrency, per_host))
             results["processing"] = time.perf_counter() - start
-            Slow.latency = LATENCY
     finally:
-        for server in servers:
-            server.shutdown()
+        stop()
     results["ideal"] = count * LATENCY / min(concurrency, HOSTS * per_host)
     return results
 
