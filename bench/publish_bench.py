@@ -26,21 +26,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from scale_bench import EXE, build, common_and_rare, fetch, free_port, log
+from scale_bench import EXE, build, common_and_rare, fetch, free_port, log, wait_up
 
 DATASETTE = EXE.parent / "datasette"
-
-
-def wait_up(base: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            fetch(f"{base}/-/versions.json")
-            return
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit(f"server at {base} did not start") from None
-            time.sleep(0.2)
 
 
 def main() -> int:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from refetch_server import Platforms
 from refetch_server import serve as serve_platforms
+from web_bench import Meter
 from web_bench import serve as serve_pages
 
 from eventarchive import config
@@ -45,22 +46,7 @@ ENV = {"EVENTARCHIVE_X_BEARER_TOKEN": "demo", "EVENTARCHIVE_BLUESKY_HANDLE": "de
        "EVENTARCHIVE_BLUESKY_APP_PASSWORD": "demo", "EVENTARCHIVE_FLICKR_KEY": "demo"}
 
 
-class Counter:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.bytes = self.requests = 0
-
-    def add(self, sent: int) -> None:
-        with self.lock:
-            self.bytes += sent
-            self.requests += 1
-
-    def snapshot(self) -> tuple[int, int]:
-        with self.lock:
-            return self.requests, self.bytes
-
-
-def serve(counter: Counter, latency: float) -> ThreadingHTTPServer:
+def serve(meter: Meter, latency: float) -> ThreadingHTTPServer:
     base = make_handler(REPLAY, load_routes(REPLAY))
 
     class Metered(base):
@@ -69,15 +55,13 @@ def serve(counter: Counter, latency: float) -> ThreadingHTTPServer:
             write = self.wfile.write
 
             def counted(data):
-                with counter.lock:
-                    counter.bytes += len(data)
+                meter.add(len(data), requests=0)
                 return write(data)
 
             self.wfile.write = counted
 
         def _answer(self):
-            with counter.lock:
-                counter.requests += 1
+            meter.add(0)
             time.sleep(latency)
             super()._answer()
 
@@ -91,8 +75,8 @@ def serve(counter: Counter, latency: float) -> ThreadingHTTPServer:
 
 def demo(latency: float) -> None:
     """The demo's replay, fetched twice (its first run is tiny)."""
-    counter = Counter()
-    server = serve(counter, latency)
+    meter = Meter()
+    server = serve(meter, latency)
     text = (ROOT / "config" / "demo.toml").read_text()
     text = text.replace("127.0.0.1:8765", f"127.0.0.1:{server.server_port}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,7 +89,7 @@ def demo(latency: float) -> None:
         cfg = config.parse(tomllib.loads(text), path)
         events = [cfg.event(EVENT)]
         store = Store.open(cfg.database)
-        rows = run_twice(store, cfg, events, SOURCES, {**os.environ, **ENV}, counter)
+        rows = run_twice(store, cfg, events, SOURCES, {**os.environ, **ENV}, meter)
         store.close()
     server.shutdown()
     print(f"The demo's {EVENT} fetched twice from its replay ({latency * 1000:g} ms "
@@ -113,16 +97,16 @@ def demo(latency: float) -> None:
     table(rows, SOURCES)
 
 
-def run_twice(store, cfg, events, names, env, counter: Counter) -> list:
+def run_twice(store, cfg, events, names, env, meter: Meter) -> list:
     """Each source fetched twice into ``store``, one at a time; a row per source and run."""
     rows = []
     for attempt in ("first", "second"):
         for name in names:
-            requests, sent = counter.snapshot()
+            requests, sent = meter.snapshot()
             start = time.perf_counter()
             (run,) = fetch(store, cfg, events, [name], env)
             elapsed = time.perf_counter() - start
-            after = counter.snapshot()
+            after = meter.snapshot()
             rows.append((attempt, name, elapsed, after[0] - requests, after[1] - sent,
                          run.new_items or run.photos, run.status, run.lines[:2]))
     return rows
@@ -161,9 +145,9 @@ def table(rows: list, names) -> None:
 
 def realistic(posts: int, pages: int, hosts: int, latency: float) -> None:
     """An event of realistic size from bench/refetch_server.py and web_bench's pages."""
-    counter = Counter()
-    platforms = serve_platforms(Platforms(posts), counter, latency)
-    servers = [serve_pages(counter, latency) for _ in range(hosts)]
+    meter = Meter()
+    platforms = serve_platforms(Platforms(posts), meter, latency)
+    servers = [serve_pages(meter, latency) for _ in range(hosts)]
     base = f"http://127.0.0.1:{platforms.server_port}"
     urls = [f"http://127.0.0.1:{servers[n % hosts].server_address[1]}/p{n}"
             for n in range(pages)]
@@ -187,7 +171,7 @@ def realistic(posts: int, pages: int, hosts: int, latency: float) -> None:
             "fetch": {"allow_private_addresses": True},
         }, Path(tmp) / "eventarchive.toml")
         store = Store.open(cfg.database)
-        rows = run_twice(store, cfg, cfg.events, BIG_SOURCES, {**os.environ, **ENV}, counter)
+        rows = run_twice(store, cfg, cfg.events, BIG_SOURCES, {**os.environ, **ENV}, meter)
         links = store.links_to_resolve(EVENT)
         store.close()
     platforms.shutdown()

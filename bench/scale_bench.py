@@ -103,15 +103,21 @@ def serve(db: Path, src: Path | None = None) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([str(EXE), "--db", str(db), "serve", "--port", str(port),
                              "--allow-sql"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=env)
-    deadline = time.monotonic() + 120
+    wait_up(base, proc)
+    return proc, base
+
+
+def wait_up(base: str, proc: subprocess.Popen, seconds: float = 300) -> None:
+    """Until the server at ``base`` answers (it may first load a big file's inspect data)."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
             fetch(f"{base}/-/versions.json")
-            return proc, base
+            return
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.terminate()
-                raise SystemExit("server did not start") from None
+                raise SystemExit(f"server at {base} did not start") from None
             time.sleep(0.1)
 
 

@@ -50,8 +50,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from publish_bench import wait_up
-from scale_bench import BENCH, EXE, build, common_and_rare, fetch, free_port, log
+from scale_bench import BENCH, EXE, build, common_and_rare, fetch, free_port, log, wait_up
 
 from eventarchive.search import search
 from eventarchive.store import Store

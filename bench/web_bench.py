@@ -32,10 +32,14 @@ class Meter:
         self.lock = threading.Lock()
         self.bytes = self.requests = 0
 
-    def add(self, sent: int) -> None:
+    def add(self, sent: int, requests: int = 1) -> None:
         with self.lock:
             self.bytes += sent
-            self.requests += 1
+            self.requests += requests
+
+    def snapshot(self) -> tuple[int, int]:
+        with self.lock:
+            return self.requests, self.bytes
 
 
 def serve(meter: Meter, latency: float) -> ThreadingHTTPServer:

@@ -106,41 +106,38 @@ def forget(store: Store, request: Request, found: Targets, media_dir: Path | Non
     result = Forgotten()
     now = now_iso()
     paths = store.media_paths(found.items)
-    conn.execute("PRAGMA secure_delete = ON")
-    try:
-        with conn:
-            result.items = erase(conn, found.items, request.authors)
-            conn.executemany("DELETE FROM links WHERE url = ? OR resolved_url = ?",
-                             [(u, u) for u in request.urls])
-            named = ([("item", i) for i in request.items] + [("author", a) for a in
-                     request.authors] + [("url", u) for u in request.urls]
-                     + ([("event", request.event)] if request.event else []))
-            first = None
-            for kind, target in named:
-                takedown = suppress(conn, kind, [target], request.reason or ERASED, now,
-                                    items=result.items if first is None else 0)
-                first = first or takedown
-            suppress_more(conn, first, "item", found.items)
-            suppress_more(conn, first, "url", found.urls | found.links)
-            scrub_texts(conn, [*found.items, *found.urls, *request.authors])
-            if request.event:
-                store.drop_event(request.event)
-        with conn:
-            conn.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
-        still_used = {p for (p,) in conn.execute("SELECT path FROM media WHERE path IS NOT NULL")}
-        for path in paths:
-            if media_dir is not None and path not in still_used:
-                (media_dir / path).unlink(missing_ok=True)
-                result.files += 1
-        if media_dir is not None:
-            warc = drop_records(media_dir / "warc", found.urls, found.records)
-            result.warc_files, result.warc_records = warc.files, warc.records
-        if vacuum and not store.scrubbed():
-            conn.execute("VACUUM")
-            store.mark_scrubbed()
-            result.vacuumed = True
-        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-        result.wal_emptied = not busy
-    finally:
-        conn.execute("PRAGMA secure_delete = ON")  # as Store.open leaves every writer
+    conn.execute("PRAGMA secure_delete = ON")  # as Store.open sets it (Store.memory does not)
+    with conn:
+        result.items = erase(conn, found.items, request.authors)
+        conn.executemany("DELETE FROM links WHERE url = ? OR resolved_url = ?",
+                         [(u, u) for u in request.urls])
+        named = ([("item", i) for i in request.items] + [("author", a) for a in
+                 request.authors] + [("url", u) for u in request.urls]
+                 + ([("event", request.event)] if request.event else []))
+        first = None
+        for kind, target in named:
+            takedown = suppress(conn, kind, [target], request.reason or ERASED, now,
+                                items=result.items if first is None else 0)
+            first = first or takedown
+        suppress_more(conn, first, "item", found.items)
+        suppress_more(conn, first, "url", found.urls | found.links)
+        scrub_texts(conn, [*found.items, *found.urls, *request.authors])
+        if request.event:
+            store.drop_event(request.event)
+    with conn:
+        conn.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
+    still_used = {p for (p,) in conn.execute("SELECT path FROM media WHERE path IS NOT NULL")}
+    for path in paths:
+        if media_dir is not None and path not in still_used:
+            (media_dir / path).unlink(missing_ok=True)
+            result.files += 1
+    if media_dir is not None:
+        warc = drop_records(media_dir / "warc", found.urls, found.records)
+        result.warc_files, result.warc_records = warc.files, warc.records
+    if vacuum and not store.scrubbed():
+        conn.execute("VACUUM")
+        store.mark_scrubbed()
+        result.vacuumed = True
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    result.wal_emptied = not busy
     return result

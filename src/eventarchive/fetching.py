@@ -162,7 +162,7 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
 
     name = source.name
     store.mark_run(run_id, "running")
-    before = store.max_rowid()
+    before = run.counted_to = store.max_rowid()
     try:
         ctx = registry.Context(event, source.validate(cfg.sources.get(name, {})), cfg.sources,
                                env, cfg.media_dir, cfg, store, workers)
@@ -175,10 +175,9 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
         with make_http(source, options) as http:
             if source.concurrent:
                 _run_at_once(store, source, event, run, run_id, http, queries, ctx.settings,
-                             before, log, progress)
+                             log, progress)
             else:
-                _run_in_turn(store, source, event, run, run_id, http, queries, before, log,
-                             progress)
+                _run_in_turn(store, source, event, run, run_id, http, queries, log, progress)
     except KeyboardInterrupt:
         raise
     except AuthError as exc:
@@ -199,7 +198,7 @@ def _run_source(store, cfg, source, event, run: SourceRun, run_id: int, env, mak
 
 
 def _run_in_turn(store, source, event, run: SourceRun, run_id: int, http, queries: list,
-                 before: int, log, progress) -> None:
+                 log, progress) -> None:
     """One query after another, each page saved as it comes."""
     name = source.name
     while queries:
@@ -209,15 +208,14 @@ def _run_in_turn(store, source, event, run: SourceRun, run_id: int, http, querie
         try:
             for page in source.fetch(http, query, store.state(name, key)):
                 page.batch.problems.extend(_client_problems(http, name, query))
-                queries += _save_page(store, name, event, run, run_id, key, page, before,
-                                      progress)
+                queries += _save_page(store, name, event, run, run_id, key, page, progress)
         except Exception as exc:  # noqa: BLE001 - sorted by _contain
             if _contain(exc, run, name, query, log) == "stop":
                 break
 
 
 def _run_at_once(store, source, event, run: SourceRun, run_id: int, http, queries: list,
-                 settings: dict, before: int, log, progress) -> None:
+                 settings: dict, log, progress) -> None:
     """Up to ``concurrency`` queries at once (at most ``per_host`` per ``Query.host``), on
     worker threads; every page is saved here, in the order pages come, with its state in one
     transaction. Failures are contained per query as in turn; a rate limit or refused
@@ -252,8 +250,7 @@ def _run_at_once(store, source, event, run: SourceRun, run_id: int, http, querie
         elif done.page is not None:
             key = f"{event.slug}:{done.query.key}"
             try:
-                add(_save_page(store, name, event, run, run_id, key, done.page, before,
-                               progress))
+                add(_save_page(store, name, event, run, run_id, key, done.page, progress))
             except sqlite3.DatabaseError as exc:
                 fatal = fatal or StoreFailure(str(exc))
                 pool.stop()
@@ -263,10 +260,10 @@ def _run_at_once(store, source, event, run: SourceRun, run_id: int, http, querie
 
 
 def _save_page(store, name: str, event, run: SourceRun, run_id: int, key: str, page,
-               before: int, progress) -> list:
+               progress) -> list:
     """Save one page with its state; returns the queries it asks to follow. A page that
     asked nothing and found nothing (not due) is counted, not saved: its state stands."""
-    if not page.asked and _empty(page.batch):
+    if not page.asked and page.batch.empty:
         run.not_due += 1
         if progress:
             progress(run)
@@ -277,20 +274,13 @@ def _save_page(store, name: str, event, run: SourceRun, run_id: int, key: str, p
     run.problems += [_problem_line(name, p) for p in page.batch.problems]
     if page.batch.items:  # a page that only remembers where the query got to adds none
         # Counted from where the last page's count ended: counting from the run's start on
-        # every page made a long run quadratic (the final count, from ``before``, is exact).
-        counted = max(before, run.counted_to)
-        run.counted_to = store.max_rowid()
+        # every page made a long run quadratic (the run's final count is from its start).
+        counted, run.counted_to = run.counted_to, store.max_rowid()
         run.new_items += store.count_since(counted)
         store.update_run_items(run_id, run.new_items)
     if progress:
         progress(run)
     return page.follow
-
-
-def _empty(batch) -> bool:
-    return not any((batch.items, batch.authors, batch.media, batch.links, batch.tags,
-                    batch.mentions, batch.reposts, batch.problems, batch.files, batch.marks,
-                    batch.positions))
 
 
 def _client_problems(http, name: str, query) -> list[Problem]:

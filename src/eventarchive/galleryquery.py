@@ -17,6 +17,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .storyquery import has_index
+
 PAGE_SIZE = 60
 # Past this many photos, the choices offered for the filters are what indexes give cheaply
 # (platforms probed one by one, the days between the first and last photo, the author typed):
@@ -47,20 +49,19 @@ _FILTERS = {
 FEW = 10_000
 
 # A row is a first share when no kept row with the same picture comes before it. Each look
-# starts from the picture's own index (CROSS JOIN keeps that order): from the items side it
-# would read every item of a platform per row.
+# starts from the picture's own index (idx_media_photo_group, idx_media_sha256; the CROSS JOIN
+# keeps that order): from the items side it would read every item of a platform per row.
 _EARLIER = """not exists (
-  select 1 from media as m2 indexed by {index} cross join items as i2 on i2.id = m2.item_id
+  select 1 from media as m2 cross join items as i2 on i2.id = m2.item_id
   where m2.{column} = media.{column} {also}
     and (ifnull(i2.published_at, '9999'), m2.id)
         < (ifnull(items.published_at, '9999'), media.id)
     and """ + _KEPT.format(i="i2", m="m2", filters="{{filters2}}") + ")"
 _FIRST = (
     "(media.photo_group is null or "
-    + _EARLIER.format(index="idx_media_photo_group", column="photo_group", also="") + ")\n"
+    + _EARLIER.format(column="photo_group", also="") + ")\n"
     "  and (media.photo_group is not null or media.sha256 is null or "
-    + _EARLIER.format(index="idx_media_sha256", column="sha256",
-                      also="and m2.photo_group is null") + ")")
+    + _EARLIER.format(column="sha256", also="and m2.photo_group is null") + ")")
 
 _TIMED = f"""
 select {COLUMNS}
@@ -129,7 +130,6 @@ def page(conn: sqlite3.Connection, slug: str, filters: dict[str, str],
               "limit": size + 1}
     params["author_ids"] = json.dumps(_author_ids(conn, params["author"]))
     index = _index(conn, params)
-    params["_missing"] = _missing(conn)
     if index is None:
         return Page([], None)
     cursor = decode_cursor(after) if after else None
@@ -162,17 +162,7 @@ def _sql(template: str, index: str, params: dict) -> str:
         return "\n  ".join(sql.format(i=alias) for name, sql in _FILTERS.items()
                            if params.get(name))
 
-    sql = template.format(index=index, filters=used("items"), filters2=used("i2"))
-    for name in params.get("_missing", ()):  # an archive not migrated yet, or a bulk load
-        sql = sql.replace(f"indexed by {name}", "")
-    return sql
-
-
-def _missing(conn: sqlite3.Connection) -> list[str]:
-    found = {name for (name,) in conn.execute(
-        "select name from sqlite_master where type = 'index' and name in "
-        "('idx_media_photo_group', 'idx_media_sha256')")}
-    return sorted({"idx_media_photo_group", "idx_media_sha256"} - found)
+    return template.format(index=index, filters=used("items"), filters2=used("i2"))
 
 
 def _author_ids(conn: sqlite3.Connection, author: str) -> list[str]:
@@ -188,9 +178,6 @@ def _index(conn: sqlite3.Connection, params: dict) -> str | None:
     """How to read the items: ``INDEXED BY`` the index that finds the page soonest, "" to
     leave it to SQLite (an index is missing while a bulk load runs), None when nothing can
     match (an author no item has)."""
-    indexes = {name for (name,) in conn.execute(
-        "select name from sqlite_master where type = 'index' and name in "
-        "('idx_items_published_at', 'idx_items_author_id', 'idx_items_platform')")}
     if params["author"]:
         ids = params["author_ids"]
         if ids == "[]":
@@ -198,14 +185,19 @@ def _index(conn: sqlite3.Connection, params: dict) -> str | None:
         few = conn.execute(f"select count(*) from (select 1 from items where author_id in "
                            f"(select value from json_each(?)) limit {FEW + 1})",
                            (ids,)).fetchone()[0] <= FEW
-        if few and "idx_items_author_id" in indexes:
+        if few and has_index(conn, "idx_items_author_id"):
             return "indexed by idx_items_author_id"
     elif params["platform"] and not params["day"]:
         few = conn.execute(f"select count(*) from (select 1 from items where platform = ? "
                            f"limit {FEW + 1})", (params["platform"],)).fetchone()[0] <= FEW
-        if few and "idx_items_platform" in indexes:
+        if few and has_index(conn, "idx_items_platform"):
             return "indexed by idx_items_platform"
-    return "indexed by idx_items_published_at" if "idx_items_published_at" in indexes else ""
+    return _indexed(conn, "idx_items_published_at")
+
+
+def _indexed(conn: sqlite3.Connection, name: str) -> str:
+    """``indexed by NAME``, or nothing while the index is missing (a bulk load drops it)."""
+    return f"indexed by {name}" if has_index(conn, name) else ""
 
 
 def key(row: dict) -> str:
@@ -239,7 +231,7 @@ def _platforms(conn: sqlite3.Connection, slug: str) -> list[str]:
     while (row := conn.execute("select min(platform) from items where platform > ?",
                                (last,)).fetchone()) and row[0] is not None:
         last = row[0]
-        if conn.execute(_ANY.format(index="indexed by idx_items_platform",
+        if conn.execute(_ANY.format(index=_indexed(conn, "idx_items_platform"),
                                     where="and items.platform = :platform"),
                         {"slug": slug, "platform": last}).fetchone():
             found.append(last)
@@ -252,7 +244,7 @@ def _days(conn: sqlite3.Connection, slug: str) -> list[str] | None:
     for direction in ("", "desc"):
         row = conn.execute(
             _ANY.replace("select 1", "select items.published_at").format(
-                index="indexed by idx_items_published_at",
+                index=_indexed(conn, "idx_items_published_at"),
                 where=f"and items.published_at is not null order by items.published_at "
                       f"{direction}"), {"slug": slug}).fetchone()
         if row is None:

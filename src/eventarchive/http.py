@@ -307,7 +307,7 @@ class Http:
     def _connection_error(self, exc: Exception, host: str, url: str, attempt: int,
                           retries: int) -> FetchError | None:
         """The FetchError to raise for a failed connection, or None to retry."""
-        if _no_suchhost_of(exc):
+        if _no_such_host(exc):
             error = self._error(f"{host}: no such host (the domain does not resolve)")
             error.gone = True
             return error
@@ -375,7 +375,7 @@ class Http:
         self.sleep(seconds)
 
 
-def _no_suchhost_of(exc: Exception) -> bool:
+def _no_such_host(exc: Exception) -> bool:
     """A DNS failure: retrying will not help, and for a link it means the site is gone."""
     text = str(exc)
     return isinstance(exc, httpx.ConnectError) and any(

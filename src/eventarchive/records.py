@@ -167,13 +167,21 @@ class Batch:
         self.files: list[MediaFile] = []  # downloads of existing media rows (the photo stage)
         self.marks: dict[str, str] = {}
 
+    _LISTS = ("items", "authors", "media", "links", "tags", "mentions", "reposts", "problems",
+              "files")
+
     def extend(self, other: Batch) -> None:
         """Add everything ``other`` holds (the store sorts out repeats when it saves)."""
-        for name in ("items", "authors", "media", "links", "tags", "mentions", "reposts",
-                     "problems", "files"):
+        for name in self._LISTS:
             getattr(self, name).extend(getattr(other, name))
         self.positions.update(other.positions)
         self.marks.update(other.marks)
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is nothing to save (no records, problems, marks or positions)."""
+        return not (any(getattr(self, name) for name in self._LISTS)
+                    or self.positions or self.marks)
 
     def attempt(self, where: str, parse, *args) -> None:
         """Run ``parse(*args)``; a payload of an unexpected shape becomes a Problem, not a crash."""

@@ -53,13 +53,9 @@ BULK_CHECKPOINT_PAGES = 16_000
 # Where a bulk load of an earlier version (which indexed full text at its end) left the rowid
 # it started after; the next open of an archive such a load was killed in finishes it.
 PENDING_KEY = ("store", "fts_pending")
-
-
 # Set when every write of the file since it was created (or last VACUUMed) zeroed what it
 # freed (PRAGMA secure_delete): then a takedown needs no VACUUM to leave no trace in free space.
 SCRUBBED_KEY = ("store", "free_space_zeroed")
-SCRUBBED_SQL = ("INSERT OR REPLACE INTO source_state (source, key, state, updated_at) "
-                "VALUES ('store', 'free_space_zeroed', ?, ?)")
 
 
 class Store(RunLog):
@@ -137,7 +133,9 @@ class Store(RunLog):
         """Record that no free page of this file holds old content: it was created, or
         VACUUMed, by a writer that zeroes what it frees."""
         with self.conn:
-            self.conn.execute(SCRUBBED_SQL, (json.dumps({"since": now_iso()}), now_iso()))
+            self.conn.execute("INSERT OR REPLACE INTO source_state (source, key, state, "
+                              "updated_at) VALUES (?, ?, ?, ?)",
+                              (*SCRUBBED_KEY, json.dumps({"since": now_iso()}), now_iso()))
 
     def scrubbed(self) -> bool:
         return self.conn.execute("SELECT 1 FROM source_state WHERE source = ? AND key = ?",

@@ -144,6 +144,12 @@ def has_table(conn: sqlite3.Connection, table: str) -> bool:
                         "AND name = ?", (table,)).fetchone() is not None
 
 
+def has_index(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether an index is there (a bulk load drops the secondary ones for a while)."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                        (name,)).fetchone() is not None
+
+
 def columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
@@ -188,10 +194,9 @@ def _from(conn: sqlite3.Connection, searching: bool = False) -> str:
     million (7 s)."""
     if searching:
         return _FROM.format(rows="items CROSS JOIN event_items AS ei ON ei.item_id = items.id")
-    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' "
-                         "AND name = 'idx_items_story'").fetchone()
     return _FROM.format(rows="event_items AS ei JOIN items "
-                        + ("INDEXED BY idx_items_story " if found else "")
+                        + ("INDEXED BY idx_items_story " if has_index(conn, "idx_items_story")
+                           else "")
                         + "ON items.id = ei.item_id")
 
 
@@ -409,10 +414,9 @@ def newest(conn: sqlite3.Connection, slug: str, size: int = 50) -> list[str]:
     # other event's items). Sorting a million items took 7 s a request.
     big = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM event_items WHERE event = ? "
                        f"LIMIT {COUNT_BOUND + 1})", (slug,)).fetchone()[0] > COUNT_BOUND
-    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' "
-                         "AND name = 'idx_items_published_at'").fetchone()
     source = ("items INDEXED BY idx_items_published_at CROSS JOIN event_items "
-              "ON event_items.item_id = items.id" if big and found else
+              "ON event_items.item_id = items.id"
+              if big and has_index(conn, "idx_items_published_at") else
               "event_items JOIN items ON items.id = event_items.item_id")
     return [r[0] for r in conn.execute(
         f"SELECT items.id FROM {source} "

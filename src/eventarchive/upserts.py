@@ -21,54 +21,41 @@ def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...],
 
 
 ITEM_COLUMNS = fields(Item) + ("fetched_at",)
+_UPDATED = [c for c in ITEM_COLUMNS if c not in ("id", "fetched_at")]
+# How a stored item's column takes a saved copy's value: (the SET expression, when it counts as
+# a change). A save whose every column is unchanged writes nothing (no full-text churn).
+FILL = ("coalesce(items.{c}, excluded.{c})", "(items.{c} IS NULL AND excluded.{c} IS NOT NULL)")
+NEWER = ("coalesce(excluded.{c}, items.{c})",
+         "(excluded.{c} IS NOT NULL AND items.{c} IS NOT excluded.{c})")
+REPLACE = ("excluded.{c}", "items.{c} IS NOT excluded.{c}")
+LONGER = ("CASE WHEN length(excluded.{c}) > coalesce(length(items.{c}), -1) THEN excluded.{c} "
+          "ELSE items.{c} END", "length(excluded.{c}) > coalesce(length(items.{c}), -1)")
+
+
+def _item_upsert(rule: tuple[str, str], **rules: tuple[str, str]) -> str:
+    """The items upsert where each column follows ``rules`` (by name), the others ``rule``."""
+    chosen = [(c, rules.get(c, rule)) for c in _UPDATED]
+    return (f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
+            "ON CONFLICT(id) DO UPDATE SET "
+            + ", ".join(f"{c} = {value.format(c=c)}" for c, (value, _) in chosen)
+            + ", fetched_at = excluded.fetched_at WHERE "
+            + " OR ".join(changed.format(c=c) for c, (_, changed) in chosen))
+
+
 # The same post often arrives from several files (an archive, twarc, TAGS). Saving it again only
 # fills gaps, and keeps the fuller of the two payloads, so the result does not depend on the
-# order of imports and a repeat changes nothing (no rewrite, no full-text churn).
-_ITEM_FILL = [c for c in ITEM_COLUMNS if c not in ("id", "raw", "fetched_at")]
-ITEM_SQL = (
-    f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
-    "ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(f"{c} = coalesce(items.{c}, excluded.{c})" for c in _ITEM_FILL)
-    + ", raw = CASE WHEN length(excluded.raw) > coalesce(length(items.raw), -1) "
-    "THEN excluded.raw ELSE items.raw END, fetched_at = excluded.fetched_at WHERE "
-    + " OR ".join(f"(items.{c} IS NULL AND excluded.{c} IS NOT NULL)" for c in _ITEM_FILL)
-    + " OR length(excluded.raw) > coalesce(length(items.raw), -1)"
-)
+# order of imports and a repeat changes nothing.
+ITEM_SQL = _item_upsert(FILL, raw=LONGER)
 # In replace mode (records their source owns and may edit, such as notes) the newer title,
 # text, html, raw and time replace the stored ones, even with nothing; other columns still
-# only take a newer value that is there. A repeat of the same record writes nothing.
-_REPLACED = ("title", "text", "html", "raw", "published_at")
-_REPLACE_NEWER = [c for c in _ITEM_FILL if c not in _REPLACED]
-ITEM_REPLACE_SQL = (
-    f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
-    "ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _REPLACED)
-    + ", " + ", ".join(f"{c} = coalesce(excluded.{c}, items.{c})" for c in _REPLACE_NEWER)
-    + ", fetched_at = excluded.fetched_at WHERE "
-    + " OR ".join(f"items.{c} IS NOT excluded.{c}" for c in _REPLACED)
-    + " OR " + " OR ".join(f"(excluded.{c} IS NOT NULL AND items.{c} IS NOT excluded.{c})"
-                           for c in _REPLACE_NEWER)
-)
-
+# only take a newer value that is there.
+ITEM_REPLACE_SQL = _item_upsert(NEWER, **dict.fromkeys(
+    ("title", "text", "html", "raw", "published_at"), REPLACE))
 # "newer" mode (a web page read again after it changed: a live blog): the newer title, text,
 # html and raw replace the stored ones where the new reading has them; the time and the other
 # columns only fill gaps, so a page that lost its date keeps the one read before.
-_NEWER = ("title", "text", "html", "raw")
-_NEWER_FILL = [c for c in _ITEM_FILL if c not in _NEWER]
-ITEM_NEWER_SQL = (
-    f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in ITEM_COLUMNS)}) "
-    "ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(f"{c} = coalesce(excluded.{c}, items.{c})" for c in _NEWER)
-    + ", " + ", ".join(f"{c} = coalesce(items.{c}, excluded.{c})" for c in _NEWER_FILL)
-    + ", fetched_at = excluded.fetched_at WHERE "
-    + " OR ".join(f"(excluded.{c} IS NOT NULL AND items.{c} IS NOT excluded.{c})"
-                  for c in _NEWER)
-    + " OR " + " OR ".join(f"(items.{c} IS NULL AND excluded.{c} IS NOT NULL)"
-                           for c in _NEWER_FILL)
-)
+ITEM_NEWER_SQL = _item_upsert(FILL, **dict.fromkeys(("title", "text", "html", "raw"), NEWER))
 
 # The full-text index (items_fts, external content) follows `items` through Store alone, in
 # the transaction that changes them: no triggers (docs/decisions.md). Before a batch is

@@ -263,7 +263,6 @@ def remembered(state: Mapping, name: str, now: float, ask: Callable[[], Any]) ->
     return value, ({name: value, f"{name}_at": int(now)} if value is not None else {})
 
 
-
 def newer(a: str | None, b: str | None) -> str | None:
     """The larger of two numeric string ids (snowflakes exceed 2**53: compare as integers)."""
     if a is None:

@@ -116,7 +116,6 @@ class Session:
         return {"Authorization": f"Bearer {token}"}
 
 
-
 def _api_time(iso: str) -> str:
     return iso.replace("+00:00", "Z")
 

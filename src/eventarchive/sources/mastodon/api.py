@@ -204,7 +204,6 @@ def _auth_message(params: Mapping, exc: AuthError) -> str:
             f'{TOKEN_ENV} and set token_instance = "{params["base"]}" in [sources.mastodon]')
 
 
-
 def _link_id(response: httpx.Response | None, rel: str, *names: str) -> str | None:
     """An id from the ``Link`` header: ``rel="next"`` holds ``max_id`` (older posts),
     ``rel="prev"`` ``min_id`` (newer). Only the id is taken: Mastodon's next link drops
