@@ -238,3 +238,18 @@ def test_people_who_opted_out_leave_the_story_and_deleted_posts_stay_as_tombston
         assert "twitter:1" not in order and "twitter:4" in order
     finally:
         close(ds)
+
+
+def test_a_photo_without_alt_text_still_names_its_link(tmp_path):
+    path = build_story(tmp_path / "story.db")
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE media SET alt_text = NULL WHERE id = 'twitter:m2'")
+    conn.commit()
+    conn.close()
+    datasette = make_datasette(path, None, events=[STORY_EVENT])
+    try:
+        html = get(datasette, STORY).text
+    finally:
+        close(datasette)
+    link = re.search(r'<a href="/media/photos/doors.jpg">(.*?)</a>', html).group(1)
+    assert 'alt=""' in link and '<span class="visually-hidden">full-size photo</span>' in link
